@@ -1,0 +1,67 @@
+# pairsim — the two commands a newcomer needs are `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV ?= .venv
+# torch is installed first and pinned: an unpinned resolve can pull a multi-GB CUDA build.
+# Override for a GPU machine, e.g. `make TORCH="torch==2.13.0 --index-url <your CUDA index>" test`.
+TORCH ?= torch==2.13.0
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+# Nothing may reach for the network at run time; progress bars stay out of logs and notebooks.
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export HF_DATASETS_OFFLINE := 1
+export HF_HUB_DISABLE_TELEMETRY := 1
+export TOKENIZERS_PARALLELISM := false
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
+
+.PHONY: help install run test unit nbval check lab execute clean
+
+help: ## Show this help
+	@echo "pairsim — make targets:"
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@echo "Variables: TORCH='$(TORCH)'  PYTHON=$(PYTHON)  VENV=$(VENV)"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# Re-install only when pyproject.toml (or the torch pin) changed.
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet $(TORCH)
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@echo "$(TORCH)" > $(STAMP)
+
+install: $(STAMP) ## Create .venv and install the suite (torch pinned first)
+	@if [ "$$(cat $(STAMP))" != "$(TORCH)" ]; then rm -f $(STAMP); $(MAKE) --no-print-directory $(STAMP); fi
+
+run: install ## Run every notebook on the shipped data and write the reports
+	$(PY) -m pairsim_utils.run_suite $(NOTEBOOKS)
+
+unit: install ## Unit tests only (fast)
+	$(PY) -m pytest tests -q
+
+nbval: install ## Execute every notebook and compare it with its stored outputs
+	$(PY) -m pytest -q -p no:cacheprovider --nbval $(NOTEBOOKS) \
+		--sanitize-with tests/nbval_sanitize.cfg
+
+test: install check ## Everything: lint, unit tests and nbval on every notebook
+	$(PY) -m pytest -q tests --nbval $(NOTEBOOKS) --sanitize-with tests/nbval_sanitize.cfg
+
+check: install ## Lint (ruff) the package, tests and notebooks
+	$(PY) -m ruff check $(wildcard pairsim_utils tests notebooks data benchmarks)
+
+lab: install ## Open JupyterLab on the notebooks
+	$(PY) -m jupyter lab --notebook-dir=notebooks
+
+execute: install ## Re-run every notebook in place from a fresh kernel and save its outputs (maintainers)
+	@for nb in $(NOTEBOOKS); do echo "executing $$nb"; \
+		$(PY) -m jupyter nbconvert --to notebook --execute --inplace --log-level=WARN $$nb || exit 1; done
+
+clean: ## Remove executed reports (keeps .venv and runs/)
+	rm -rf reports

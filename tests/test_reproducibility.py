@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import os
+import random
+import subprocess
+import sys
+
+import numpy as np
+import torch
+
+from pairsim_utils.reproducibility import OFFLINE_ENVIRONMENT, go_offline, set_seed, setup_notebook
+
+
+def test_set_seed_repeats_every_generator():
+    set_seed(7)
+    first = (random.random(), np.random.rand(), torch.rand(1).item())
+    set_seed(7)
+    assert (random.random(), np.random.rand(), torch.rand(1).item()) == first
+
+
+def test_importing_the_package_changes_no_global_state():
+    code = ("import os, logging; before = dict(os.environ); "
+            "import pairsim_utils, pairsim_utils.config, pairsim_utils.model, pairsim_utils.plots, "
+            "pairsim_utils.reproducibility, pairsim_utils.seed_card, pairsim_utils.run_suite; "
+            "assert dict(os.environ) == before, set(os.environ) ^ set(before)")
+    env = {k: v for k, v in os.environ.items() if k not in OFFLINE_ENVIRONMENT}
+    subprocess.run([sys.executable, "-c", code], check=True, env=env)
+
+
+def test_go_offline_sets_but_does_not_override(monkeypatch):
+    for name in OFFLINE_ENVIRONMENT:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("TOKENIZERS_PARALLELISM", "true")
+    go_offline()
+    assert os.environ["HF_HUB_OFFLINE"] == "1"
+    assert os.environ["TOKENIZERS_PARALLELISM"] == "true"
+
+
+def test_setup_notebook_quiets_progress_bars(monkeypatch):
+    import transformers
+
+    monkeypatch.delenv("HF_HUB_DISABLE_PROGRESS_BARS", raising=False)
+    transformers.utils.logging.enable_progress_bar()
+    setup_notebook(seed=1)
+    assert not transformers.utils.logging.is_progress_bar_enabled()
+    assert os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] == "1"
