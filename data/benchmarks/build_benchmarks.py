@@ -457,7 +457,7 @@ def rescale(score: str, scale: Scale) -> str:
 
 
 def drop_repeated_pairs(rows: list[Row]) -> tuple[list[Row], list[str]]:
-    """Keep the first row of each pair, in either order and any case; note every row dropped.
+    """Keep the first row of each pair, in either order and any case, and drop self-pairs.
 
     A pairs file must give each pair one label (the project's loader rejects repeats), so a
     pair rated twice in the original keeps its first rating.
@@ -467,6 +467,9 @@ def drop_repeated_pairs(rows: list[Row]) -> tuple[list[Row], list[str]]:
     first_row: dict[frozenset[str], Row] = {}
     for row in rows:
         key = frozenset((row[0].lower(), row[1].lower()))
+        if len(key) == 1:
+            notes.append(f"Dropped row {','.join(row)}: a word paired with itself (a self-pair).")
+            continue
         if key in first_row:
             earlier = first_row[key]
             notes.append(
@@ -561,7 +564,8 @@ def sources_markdown(built: list[Built]) -> str:
         "(exact decimal arithmetic, rounded half-up to 6 decimals). Rows are in original "
         "file order; words keep their original case. A pair that occurs again (in either "
         "order) keeps its first rating and the later rows are dropped, so that every pair has "
-        f"one label ({sum(b.dropped for b in built)} rows were dropped; each is listed below).",
+        "one label, and a word paired with itself is dropped too"
+        f" ({sum(b.dropped for b in built)} rows were dropped; each is listed below).",
         "",
         "| file | pairs | sha256 |",
         "| --- | ---: | --- |",
@@ -606,6 +610,9 @@ def build_all(download_dir: Path, output_dir: Path) -> list[Built]:
     for item in built:
         (output_dir / item.spec.output).write_bytes(item.csv_bytes)
     (output_dir / "SOURCES.md").write_bytes(sources_markdown(built).encode("utf-8"))
+    # The project's loader verifies this file whenever a benchmark is loaded.
+    (output_dir / "SHA256SUMS").write_bytes("".join(
+        f"{sha256_hex(item.csv_bytes)}  {item.spec.output}\n" for item in built).encode("utf-8"))
     return built
 
 
