@@ -20,7 +20,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 
-.PHONY: help install run test unit nbval check lab execute clean
+.PHONY: help install run test unit nbval check lab execute data clean
 
 help: ## Show this help
 	@echo "pairsim — make targets:"
@@ -58,6 +58,9 @@ check: install ## Lint (ruff) the package, tests and notebooks
 
 lab: install ## Open JupyterLab on the notebooks
 	$(PY) -m jupyter lab --notebook-dir=notebooks
+
+data: install ## Rebuild data/concept_pairs/*.csv from its authored source (deterministic)
+	$(PY) -m pairsim_utils.build_pairs
 
 execute: install ## Re-run every notebook in place from a fresh kernel and save its outputs (maintainers)
 	@for nb in $(NOTEBOOKS); do echo "executing $$nb"; \

@@ -28,3 +28,19 @@ def relative_to_repo(path: Path | str) -> str:
         return resolved.relative_to(REPO_ROOT).as_posix()
     except ValueError:
         return resolved.name
+
+
+def repo_path(path: Path | str) -> Path:
+    """Resolve a user-given path: absolute paths stay, relative ones are taken from the repository root.
+
+    Notebooks run inside ``notebooks/`` while ``make`` runs at the root; anchoring relative paths
+    at the root lets both pass the same parameter (e.g. ``data/concept_pairs``).
+
+    Args:
+        path: A path as given in a parameter or on the command line.
+
+    Returns:
+        An absolute path.
+    """
+    path = Path(path)
+    return path if path.is_absolute() else REPO_ROOT / path

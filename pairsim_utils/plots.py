@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
 
@@ -59,4 +60,103 @@ def parameter_bars(counts: Sequence[int], parts: Sequence[str], ax: Axes | None 
     ax.set_xlabel("parameters (millions)")
     ax.set_ylabel("")
     ax.set_title("Where the parameters are")
+    return ax
+
+
+def label_shares(splits: dict, ax: Axes | None = None) -> Axes:
+    """Bars of the share of each label grade, one colour per split.
+
+    Args:
+        splits: Split name -> pairs with a ``label`` column.
+        ax: Axes to draw on; a new figure when ``None``.
+
+    Returns:
+        The Axes.
+    """
+    ax = _axes(ax, (6, 3.5))
+    shares = pd.concat([frame["label"].value_counts(normalize=True).rename("share").reset_index().assign(split=name)
+                        for name, frame in splits.items()])
+    sns.barplot(data=shares, x="label", y="share", hue="split", ax=ax)
+    ax.set_xlabel("label")
+    ax.set_ylabel("share of pairs")
+    ax.set_title("Label grades per split")
+    return ax
+
+
+def relation_counts(table, ax: Axes | None = None, split: str = "train") -> Axes:
+    """Horizontal bars of pairs per relation, coloured by label.
+
+    Args:
+        table: :func:`pairsim_utils.statistics.relation_table` output.
+        ax: Axes to draw on; a new figure when ``None``.
+        split: Which split's column to draw.
+
+    Returns:
+        The Axes.
+    """
+    ax = _axes(ax, (6, 4.5))
+    data = table.reset_index()
+    sns.barplot(data=data, y="relation", x=split, hue="label", dodge=False, ax=ax, palette="crest")
+    ax.set_xlabel(f"pairs in {split}")
+    ax.set_ylabel("relation")
+    ax.set_title(f"Relations in {split}")
+    return ax
+
+
+def length_histogram(lengths, unit: str = "tokens", ax: Axes | None = None) -> Axes:
+    """Histogram of phrase lengths per column of the pairs file.
+
+    Args:
+        lengths: :func:`pairsim_utils.statistics.phrase_lengths` output.
+        unit: ``"tokens"`` or ``"words"``.
+        ax: Axes to draw on; a new figure when ``None``.
+
+    Returns:
+        The Axes.
+    """
+    ax = _axes(ax, (6, 3.5))
+    sns.histplot(data=lengths, x=unit, hue="column", discrete=True, multiple="dodge", shrink=0.8,
+                 stat="percent", common_norm=False, ax=ax)
+    ax.set_xlabel(f"phrase length ({unit})")
+    ax.set_ylabel("% of phrases")
+    ax.set_title(f"Phrase length in {unit}")
+    return ax
+
+
+def overlap_shares(table, ax: Axes | None = None) -> Axes:
+    """Bars of the share of pairs whose phrases share a word, per relation.
+
+    Args:
+        table: :func:`pairsim_utils.statistics.overlap_by_relation` output.
+        ax: Axes to draw on; a new figure when ``None``.
+
+    Returns:
+        The Axes.
+    """
+    ax = _axes(ax, (6, 4.5))
+    data = table.reset_index()
+    sns.barplot(data=data, y="relation", x="share_with_common_word", hue="label", dodge=False,
+                palette="crest", ax=ax)
+    ax.set_xlabel("share of pairs with a word in common")
+    ax.set_ylabel("relation")
+    ax.set_title("Lexical overlap by relation")
+    return ax
+
+
+def count_heatmap(table, ax: Axes | None = None, title: str = "") -> Axes:
+    """A table of counts as an annotated heatmap (e.g. domains x label grades).
+
+    Args:
+        table: Counts with labelled index and columns.
+        ax: Axes to draw on; a new figure when ``None``.
+        title: Axes title.
+
+    Returns:
+        The Axes.
+    """
+    ax = _axes(ax, (0.9 * table.shape[1] + 3, 0.4 * table.shape[0] + 1.5))
+    sns.heatmap(table, annot=True, fmt="d", cmap="Blues", cbar=False, ax=ax)
+    ax.set_title(title)
+    ax.set_xlabel(table.columns.name or "")
+    ax.set_ylabel(table.index.name or "")
     return ax

@@ -70,3 +70,12 @@ def test_every_notebook_is_tested_and_run_by_make():
     test_recipe = re.search(r"^test:.*\n((?:\t.*\n)+)", makefile, flags=re.MULTILINE).group(1)
     assert "--nbval $(NOTEBOOKS)" in test_recipe
     assert "tests/nbval_sanitize.cfg" in test_recipe
+
+
+def test_repo_path_anchors_relative_paths_at_the_root(tmp_path):
+    from pairsim_utils.paths import relative_to_repo, repo_path
+
+    assert repo_path("data/concept_pairs") == REPO_ROOT / "data" / "concept_pairs"
+    assert repo_path(tmp_path) == tmp_path
+    assert relative_to_repo(REPO_ROOT / "runs" / "x") == "runs/x"
+    assert relative_to_repo(tmp_path / "elsewhere.csv") == "elsewhere.csv"

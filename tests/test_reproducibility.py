@@ -4,6 +4,7 @@ import os
 import random
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import torch
@@ -40,7 +41,9 @@ def test_setup_notebook_quiets_progress_bars(monkeypatch):
     import transformers
 
     monkeypatch.delenv("HF_HUB_DISABLE_PROGRESS_BARS", raising=False)
-    transformers.utils.logging.enable_progress_bar()
+    with warnings.catch_warnings():  # huggingface_hub warns when an env var overrides the call
+        warnings.simplefilter("ignore")
+        transformers.utils.logging.enable_progress_bar()
     setup_notebook(seed=1)
     assert not transformers.utils.logging.is_progress_bar_enabled()
     assert os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] == "1"

@@ -1,0 +1,473 @@
+"""Build the concept-pair splits from their authored source, deterministically (``make data``).
+
+The source of truth is ``data/concept_pairs/source/``: one YAML file per domain with the pairs
+people wrote (``[Phrase A, Phrase B, relation]`` under ``train``, ``dev`` and ``test``), and
+``recipe.yaml`` with the build settings. The build
+
+1. validates every authored pair (Title Case phrases of 1-3 words, at most 8 tokens, a known
+   relation, no self-pair, no pair twice, one spelling per phrase, traps that share a word);
+2. checks that the splits are concept-disjoint as authored;
+3. keeps, in train, a stratified share of the authored pairs so that the split has the seed
+   card's size (3,201 rows) and label mean (0.48), with every lexical trap kept;
+4. adds ``unrelated`` (0.0) pairs drawn, with a fixed seed, from concepts of the same split in
+   non-neighbouring domains that share no word and no neighbour in the authored graph;
+5. writes ``train.csv``, ``dev.csv``, ``test.csv``, ``SHA256SUMS`` and the statistics block of the
+   data card, all at once, only after the result passed the loader's own validation.
+
+Usage: ``python -m pairsim_utils.build_pairs`` (write) or ``... --check`` (compare, exit 1 if stale).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import io
+import random
+import re
+import sys
+import tempfile
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from pairsim_utils.data import SPLITS, check_disjoint, load_pairs, word_overlap, words
+from pairsim_utils.paths import CONCEPT_PAIRS_DIR, relative_to_repo
+
+INTERACTION_RELATIONS = ("acts_on", "repairs", "causes", "relieves", "produces", "made_from",
+                         "part_of", "tool_for", "becomes")
+LABELS = {**dict.fromkeys(INTERACTION_RELATIONS, 1.0), "loose": 0.5, "unrelated": 0.0,
+          "lexical_trap": 0.0}
+COLUMNS = ("sentence_0", "sentence_1", "label", "relation", "domain")
+SMALL_WORDS = {"of", "and", "the", "in", "on", "for", "a", "to", "with"}
+MAX_TOKENS = 8
+STATS_START, STATS_END = "<!-- statistics:start -->", "<!-- statistics:end -->"
+
+
+class SourceError(ValueError):
+    """The authored source breaks a rule; every problem is listed with its file and entry."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__(f"{len(problems)} problem(s) in the concept-pair source:\n"
+                         + "\n".join(f"  {p}" for p in problems[:40])
+                         + (f"\n  … and {len(problems) - 40} more" if len(problems) > 40 else ""))
+
+
+@dataclass(frozen=True)
+class AuthoredPair:
+    """One pair as written in a domain file."""
+
+    sentence_0: str
+    sentence_1: str
+    relation: str
+    domain: str
+    split: str
+    where: str
+
+    @property
+    def key(self) -> frozenset[str]:
+        """The pair, order- and case-insensitively."""
+        return frozenset((self.sentence_0.lower(), self.sentence_1.lower()))
+
+    @property
+    def grade(self) -> str:
+        """``interaction``, ``loose`` or ``lexical_trap``."""
+        return "interaction" if self.relation in INTERACTION_RELATIONS else self.relation
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """Build settings from ``source/recipe.yaml``."""
+
+    seed: int
+    train_rows: int
+    interaction_share: float
+    loose_share: float
+    eval_label_mean: float
+    max_unrelated_uses: int
+    neighbouring_domains: frozenset[frozenset[str]]
+    not_unrelated: frozenset[frozenset[str]]
+
+    @classmethod
+    def load(cls, path: Path) -> Recipe:
+        """Returns:
+        The recipe read from ``path``.
+        """
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return cls(
+            seed=int(raw["seed"]), train_rows=int(raw["train_rows"]),
+            interaction_share=float(raw["train_mix"]["interaction"]),
+            loose_share=float(raw["train_mix"]["loose"]),
+            eval_label_mean=float(raw["eval_label_mean"]),
+            max_unrelated_uses=int(raw["max_unrelated_uses"]),
+            neighbouring_domains=frozenset(frozenset(p) for p in raw["neighbouring_domains"]),
+            not_unrelated=frozenset(frozenset(x.lower() for x in p) for p in raw.get("not_unrelated") or []),
+        )
+
+
+def is_title_phrase(phrase: str) -> bool:
+    """Returns:
+    Whether ``phrase`` is 1-3 Title Case words (small words such as "of" may stay lower case).
+    """
+    parts = phrase.split(" ")
+    if not 1 <= len(parts) <= 3 or phrase != phrase.strip():
+        return False
+    return all((i > 0 and part in SMALL_WORDS) or re.fullmatch(r"[A-Z0-9][A-Za-z0-9'\-]*", part)
+               for i, part in enumerate(parts))
+
+
+def read_source(source_dir: Path) -> list[AuthoredPair]:
+    """Read every domain file in the source folder (all but ``recipe.yaml``), in name order.
+
+    Returns:
+        The authored pairs, not yet validated.
+    """
+    pairs = []
+    for path in sorted(source_dir.glob("*.yaml")):
+        if path.name == "recipe.yaml":
+            continue
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for split in SPLITS:
+            for index, entry in enumerate(document.get(split) or []):
+                where = f"{path.name}:{split}[{index}]"
+                if not (isinstance(entry, list) and len(entry) == 3 and all(isinstance(e, str) for e in entry)):
+                    raise SourceError([f"{where}: expected [Phrase A, Phrase B, relation], got {entry!r}"])
+                pairs.append(AuthoredPair(*entry, domain=document["domain"], split=split, where=where))
+    return pairs
+
+
+def validate_source(pairs: list[AuthoredPair], tokenizer) -> None:
+    """Check the rules of the data card that only an author can fix.
+
+    Raises:
+        SourceError: Listing every broken rule with the file and entry.
+    """
+    problems: list[str] = []
+    spellings: dict[str, set[str]] = defaultdict(set)
+    label_of: dict[frozenset[str], tuple[float, str]] = {}
+    phrases = sorted({p for pair in pairs for p in (pair.sentence_0, pair.sentence_1)})
+    too_long = {p for p, ids in zip(phrases, tokenizer(phrases)["input_ids"], strict=True)
+                if len(ids) > MAX_TOKENS}
+    for pair in pairs:
+        for phrase in (pair.sentence_0, pair.sentence_1):
+            if not is_title_phrase(phrase):
+                problems.append(f"{pair.where}: {phrase!r} is not a Title Case phrase of 1-3 words")
+            if phrase in too_long:
+                problems.append(f"{pair.where}: {phrase!r} is over {MAX_TOKENS} tokens")
+            spellings[phrase.lower()].add(phrase)
+        if pair.relation not in LABELS or pair.relation == "unrelated":
+            problems.append(f"{pair.where}: unknown relation {pair.relation!r}")
+            continue
+        if pair.sentence_0.lower() == pair.sentence_1.lower():
+            problems.append(f"{pair.where}: self-pair {pair.sentence_0!r}")
+        label, where = label_of.setdefault(pair.key, (LABELS[pair.relation], pair.where))
+        if label != LABELS[pair.relation]:
+            problems.append(f"{pair.where}: the pair {pair.sentence_0!r} / {pair.sentence_1!r} has "
+                            f"label {LABELS[pair.relation]} here and {label} at {where}")
+        if pair.relation == "lexical_trap" and not words(pair.sentence_0) & words(pair.sentence_1):
+            problems.append(f"{pair.where}: lexical trap {pair.sentence_0!r} / {pair.sentence_1!r} "
+                            "shares no word")
+    problems += [f"phrase spelled {len(s)} ways: {', '.join(sorted(s))}"
+                 for s in spellings.values() if len(s) > 1]
+    if problems:
+        raise SourceError(problems)
+
+
+def resolve_conflicts(pairs: list[AuthoredPair]) -> tuple[list[AuthoredPair], list[tuple[AuthoredPair, str]]]:
+    """Make the splits concept-disjoint and every pair unique, setting aside what breaks that.
+
+    Authors of different domains may pick the same concept for different splits, or write the
+    same pair twice. A phrase belongs to the split with the most pairs using it; on a tie dev
+    and test win over train (train has authored pairs to spare), and dev over test. Pairs using
+    a phrase outside its split, and repeats of an earlier pair, are set aside with the reason.
+
+    Returns:
+        ``(kept, set_aside)``, where ``set_aside`` holds ``(pair, reason)``.
+    """
+    uses: dict[str, Counter[str]] = defaultdict(Counter)
+    for pair in pairs:
+        for phrase in (pair.sentence_0, pair.sentence_1):
+            uses[phrase.lower()][pair.split] += 1
+    home = {phrase: max(counts, key=lambda split: (counts[split], split != "train", split == "dev"))
+            for phrase, counts in uses.items()}
+    kept, set_aside, first = [], [], {}
+    for pair in pairs:
+        away = [p for p in (pair.sentence_0, pair.sentence_1) if home[p.lower()] != pair.split]
+        if pair.key in first:
+            set_aside.append((pair, f"repeats {first[pair.key]}"))
+        elif away:
+            set_aside.append((pair, f"{away[0]!r} belongs to the {home[away[0].lower()]} split"))
+        else:
+            first[pair.key] = pair.where
+            kept.append(pair)
+    return kept, set_aside
+
+
+def _stratified_sample(pairs: list[AuthoredPair], total: int, strata, rng: random.Random) -> list[AuthoredPair]:
+    """Keep ``total`` pairs, each stratum in proportion to its size (largest remainders)."""
+    groups: dict[tuple, list[AuthoredPair]] = defaultdict(list)
+    for pair in pairs:
+        groups[strata(pair)].append(pair)
+    if total >= len(pairs):
+        return list(pairs)
+    quotas = {key: len(group) * total / len(pairs) for key, group in sorted(groups.items())}
+    counts = {key: int(q) for key, q in quotas.items()}
+    by_remainder = sorted(quotas, key=lambda key: (-(quotas[key] - counts[key]), key))
+    for key in by_remainder[: total - sum(counts.values())]:
+        counts[key] += 1
+    kept = []
+    for key in sorted(groups):
+        group = list(groups[key])
+        rng.shuffle(group)
+        kept += group[: counts[key]]
+    return kept
+
+
+def select_train(pairs: list[AuthoredPair], recipe: Recipe) -> list[AuthoredPair]:
+    """Keep every trap and a stratified share of interaction and loose pairs for train.
+
+    Returns:
+        The authored pairs that go into ``train.csv``.
+    """
+    rng = random.Random(recipe.seed)
+    train = [p for p in pairs if p.split == "train"]
+    interaction = [p for p in train if p.grade == "interaction"]
+    loose = [p for p in train if p.grade == "loose"]
+    traps = [p for p in train if p.grade == "lexical_trap"]
+    kept = _stratified_sample(interaction, round(recipe.train_rows * recipe.interaction_share),
+                              lambda p: (p.domain, p.relation), rng)
+    kept += _stratified_sample(loose, round(recipe.train_rows * recipe.loose_share),
+                               lambda p: (p.domain,), rng)
+    return kept + traps
+
+
+def unrelated_count(kept: list[AuthoredPair], split: str, recipe: Recipe) -> int:
+    """How many unrelated pairs a split needs: train fills up to its size; dev and test reach
+    the recipe's label mean.
+    """
+    if split == "train":
+        return recipe.train_rows - len(kept)
+    weight = sum(LABELS[p.relation] for p in kept)
+    return max(round(weight / recipe.eval_label_mean) - len(kept), 0)
+
+
+def draw_unrelated(kept: list[AuthoredPair], all_pairs: list[AuthoredPair], count: int, seed: int,
+                   recipe: Recipe, tokenizer) -> list[tuple[str, str, str]]:
+    """Draw unrelated pairs among the concepts of one split.
+
+    Two concepts qualify when their domains are different and not neighbours, they share no word,
+    no authored pair (any split, kept or not) joins them or gives them a common neighbour, and
+    reviewers did not list them in ``not_unrelated``. The phrase with fewer tokens goes first.
+
+    Returns:
+        ``(sentence_0, sentence_1, domain of sentence_0)`` per pair.
+    """
+    domains: dict[str, set[str]] = defaultdict(set)
+    spelling: dict[str, str] = {}
+    for pair in kept:
+        for phrase in (pair.sentence_0, pair.sentence_1):
+            domains[phrase.lower()].add(pair.domain)
+            spelling[phrase.lower()] = phrase
+    neighbours: dict[str, set[str]] = defaultdict(set)
+    for pair in all_pairs:
+        a, b = pair.sentence_0.lower(), pair.sentence_1.lower()
+        neighbours[a].add(b)
+        neighbours[b].add(a)
+    concepts = sorted(domains)
+    lengths = dict(zip(concepts, (len(ids) for ids in tokenizer([spelling[c] for c in concepts])["input_ids"]),
+                       strict=True))
+    rng = random.Random(seed)
+    uses: Counter[str] = Counter()
+    drawn: set[frozenset[str]] = set()
+    result = []
+    attempts = 0
+    while len(result) < count:
+        attempts += 1
+        if attempts > 200 * count + 10_000:
+            raise SourceError([f"could only draw {len(result)} of {count} unrelated pairs; "
+                               "add concepts or relax the recipe"])
+        a, b = rng.sample(concepts, 2)
+        key = frozenset((a, b))
+        if (key in drawn or key in recipe.not_unrelated or b in neighbours[a]
+                or neighbours[a] & neighbours[b] or words(a) & words(b)
+                or max(uses[a], uses[b]) >= recipe.max_unrelated_uses
+                or domains[a] & domains[b]
+                or any(frozenset((x, y)) in recipe.neighbouring_domains
+                       for x in domains[a] for y in domains[b])):
+            continue
+        drawn.add(key)
+        uses.update((a, b))
+        first, second = (a, b) if lengths[a] <= lengths[b] else (b, a)
+        result.append((spelling[first], spelling[second], sorted(domains[first])[0]))
+    return result
+
+
+def build_frames(source_dir: Path, tokenizer) -> dict[str, pd.DataFrame]:
+    """Build the three splits, and the table of authored pairs set aside, in memory.
+
+    Returns:
+        Split name -> rows with the columns of :data:`COLUMNS`, in a seeded shuffled order, and
+        ``"set_aside"`` -> the authored pairs left out, with the split they were written for,
+        where they were written and why they were left out.
+    """
+    recipe = Recipe.load(source_dir / "recipe.yaml")
+    authored = read_source(source_dir)
+    validate_source(authored, tokenizer)
+    pairs, set_aside = resolve_conflicts(authored)
+    train_kept = select_train(pairs, recipe)
+    chosen = set(map(id, train_kept))
+    set_aside += [(p, f"not sampled: train keeps {recipe.train_rows:,} rows at the recipe's label mix")
+                  for p in pairs if p.split == "train" and id(p) not in chosen]
+    frames = {}
+    for offset, split in enumerate(SPLITS):
+        kept = train_kept if split == "train" else [p for p in pairs if p.split == split]
+        rows = [(p.sentence_0, p.sentence_1, LABELS[p.relation], p.relation, p.domain) for p in kept]
+        extra = draw_unrelated(kept, pairs, unrelated_count(kept, split, recipe), recipe.seed + offset,
+                               recipe, tokenizer)
+        rows += [(a, b, 0.0, "unrelated", domain) for a, b, domain in extra]
+        random.Random(recipe.seed + offset).shuffle(rows)
+        frames[split] = pd.DataFrame(rows, columns=list(COLUMNS))
+    frames["set_aside"] = pd.DataFrame(
+        [(p.sentence_0, p.sentence_1, LABELS[p.relation], p.relation, p.domain, p.split, p.where, reason)
+         for p, reason in set_aside],
+        columns=[*COLUMNS, "written_for", "source", "reason"])
+    return frames
+
+
+def to_csv_bytes(frame: pd.DataFrame) -> bytes:
+    """Returns:
+    The split as UTF-8 CSV with ``\\n`` line endings and labels written as 0.0 / 0.5 / 1.0.
+    """
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False, lineterminator="\n", float_format="%.1f")
+    return buffer.getvalue().encode("utf-8")
+
+
+def statistics_table(frames: dict[str, pd.DataFrame], tokenizer, card_statistics: pd.DataFrame) -> str:
+    """Render the data card's statistics block (Markdown), next to the seed card's figures.
+
+    Returns:
+        The Markdown table, without the markers.
+    """
+    def token_stats(series: pd.Series) -> str:
+        counts = pd.Series([len(ids) for ids in tokenizer(list(series))["input_ids"]])
+        return f"{counts.min()} / {counts.mean():.2f} / {counts.max()}"
+
+    def card_tokens(column: str) -> str:
+        row = card_statistics.loc[column]
+        return f"{row['min']:.0f} / {row['mean']:.2f} / {row['max']:.0f}"
+
+    label = card_statistics.loc["label"]
+    lines = ["| | seed card (train) | " + " | ".join(frames) + " |",
+             "|:--|--:|" + "--:|" * len(frames),
+             "| pairs | 3,201 | " + " | ".join(f"{len(f):,}" for f in frames.values()) + " |",
+             "| sentence_0 tokens, min / mean / max | " + card_tokens("sentence_0") + " | "
+             + " | ".join(token_stats(f["sentence_0"]) for f in frames.values()) + " |",
+             "| sentence_1 tokens, min / mean / max | " + card_tokens("sentence_1") + " | "
+             + " | ".join(token_stats(f["sentence_1"]) for f in frames.values()) + " |",
+             f"| label min / mean / max | {label['min']:.1f} / {label['mean']:.2f} / {label['max']:.1f} | "
+             + " | ".join(f"{f['label'].min():.1f} / {f['label'].mean():.3f} / {f['label'].max():.1f}"
+                          for f in frames.values()) + " |"]
+    for grade, relations in (("label 1.0 (interaction)", INTERACTION_RELATIONS), ("label 0.5 (loose)", ("loose",)),
+                             ("label 0.0, unrelated", ("unrelated",)), ("label 0.0, lexical trap", ("lexical_trap",))):
+        cells = [f"{f['relation'].isin(relations).mean():.1%}" for f in frames.values()]
+        lines.append(f"| {grade} | n/a | " + " | ".join(cells) + " |")
+    lines.append("| pairs sharing a word | n/a | " + " | ".join(
+        f"{(f.apply(lambda r: word_overlap(r['sentence_0'], r['sentence_1']) > 0, axis=1)).mean():.1%}"
+        for f in frames.values()) + " |")
+    lines.append("| distinct phrases | n/a | " + " | ".join(
+        f"{pd.concat([f['sentence_0'], f['sentence_1']]).str.lower().nunique():,}" for f in frames.values()) + " |")
+    lines.append("| domains | n/a | " + " | ".join(str(f["domain"].nunique()) for f in frames.values()) + " |")
+    return "\n".join(lines)
+
+
+def render_outputs(frames: dict[str, pd.DataFrame], tokenizer, card_statistics: pd.DataFrame,
+                   data_card: str) -> dict[str, bytes]:
+    """Everything the build writes, as file name -> bytes (nothing is written here)."""
+    outputs = {f"{name}.csv": to_csv_bytes(frame) for name, frame in frames.items()}
+    outputs["SHA256SUMS"] = "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n"
+                                    for name, data in outputs.items()).encode()
+    if STATS_START in data_card and STATS_END in data_card:
+        head, rest = data_card.split(STATS_START, 1)
+        tail = rest.split(STATS_END, 1)[1]
+        table = statistics_table({s: frames[s] for s in SPLITS}, tokenizer, card_statistics)
+        outputs["README.md"] = f"{head}{STATS_START}\n{table}\n{STATS_END}{tail}".encode()
+    return outputs
+
+
+def build(data_dir: Path = CONCEPT_PAIRS_DIR) -> dict[str, bytes]:
+    """Build every output of the data folder in memory and validate it with the loader.
+
+    Returns:
+        File name -> bytes.
+    """
+    from transformers import AutoTokenizer
+
+    from pairsim_utils.model import base_model_path
+    from pairsim_utils.seed_card import load_seed_card
+
+    tokenizer = AutoTokenizer.from_pretrained(str(base_model_path()))
+    frames = build_frames(data_dir / "source", tokenizer)
+    readme = data_dir / "README.md"
+    outputs = render_outputs(frames, tokenizer, load_seed_card().data_statistics,
+                             readme.read_text(encoding="utf-8") if readme.is_file() else "")
+    with tempfile.TemporaryDirectory() as scratch:
+        paths = {}
+        for split in SPLITS:
+            paths[split] = Path(scratch) / f"{split}.csv"
+            paths[split].write_bytes(outputs[f"{split}.csv"])
+        check_disjoint({split: load_pairs(path, verify=False) for split, path in paths.items()}, paths)
+    return outputs
+
+
+def write_outputs(outputs: dict[str, bytes], data_dir: Path) -> None:
+    """Write all outputs, each through a temporary file and an atomic rename."""
+    staged = []
+    for name, data in outputs.items():
+        with tempfile.NamedTemporaryFile(dir=data_dir, prefix=f".{name}.", delete=False) as handle:
+            handle.write(data)
+        staged.append((Path(handle.name), data_dir / name))
+    for temporary, final in staged:
+        temporary.replace(final)
+
+
+def stale_outputs(outputs: dict[str, bytes], data_dir: Path) -> list[str]:
+    """Returns:
+    The names of committed files that differ from a fresh build.
+    """
+    return [name for name, data in outputs.items()
+            if not (data_dir / name).is_file() or (data_dir / name).read_bytes() != data]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Build (or with ``--check`` verify) the concept-pair splits."""
+    parser = argparse.ArgumentParser(description="Build the concept-pair splits from data/concept_pairs/source.")
+    parser.add_argument("--check", action="store_true", help="only compare with the committed files")
+    parser.add_argument("--data-dir", type=Path, default=CONCEPT_PAIRS_DIR)
+    args = parser.parse_args(argv)
+    from pairsim_utils.reproducibility import go_offline, quiet_progress_bars
+
+    go_offline()
+    quiet_progress_bars()
+    try:
+        outputs = build(args.data_dir)
+    except SourceError as error:
+        print(error, file=sys.stderr)
+        return 1
+    if args.check:
+        stale = stale_outputs(outputs, args.data_dir)
+        if stale:
+            print(f"out of date: {', '.join(stale)}; run `make data`", file=sys.stderr)
+            return 1
+        print("the committed files equal a fresh build")
+        return 0
+    write_outputs(outputs, args.data_dir)
+    print(f"wrote {', '.join(outputs)} in {relative_to_repo(args.data_dir)}/")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

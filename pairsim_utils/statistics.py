@@ -1,0 +1,136 @@
+"""Descriptive statistics of pairs data, for the data notebook and the data card."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+
+import pandas as pd
+
+from pairsim_utils.data import card_statistics, token_counts, word_overlap
+
+GRADE_NAMES = {1.0: "1.0 interaction", 0.5: "0.5 loose", 0.0: "0.0 unrelated or trap"}
+
+
+def card_comparison(train: pd.DataFrame, card: pd.DataFrame, tokenizer) -> pd.DataFrame:
+    """Put the seed card's data table next to ours.
+
+    Args:
+        train: Our training pairs.
+        card: The card's table (``SeedCard.data_statistics``).
+        tokenizer: The base model's tokenizer.
+
+    Returns:
+        Rows ``sentence_0`` (tokens), ``sentence_1`` (tokens), ``label``; column pairs
+        ``(statistic, "seed card")`` and ``(statistic, "ours")``.
+    """
+    ours = card_statistics(train, tokenizer)
+    both = pd.concat({"seed card": card, "ours": ours}, axis=1).swaplevel(axis=1)
+    return both[[(stat, source) for stat in ("min", "mean", "max") for source in ("seed card", "ours")]]
+
+
+def label_distribution(splits: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Returns:
+    Pairs per label grade (rows) and split (columns), with a ``share`` column per split.
+    """
+    counts = pd.DataFrame({name: frame["label"].value_counts() for name, frame in splits.items()})
+    counts = counts.sort_index(ascending=False).fillna(0).astype(int)
+    counts.index = [GRADE_NAMES.get(v, f"{v:g}") for v in counts.index]
+    counts.index.name = "label"
+    shares = (counts / counts.sum()).round(3).add_suffix(" share")
+    return pd.concat([counts, shares], axis=1)
+
+
+def relation_table(splits: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Returns:
+    Pairs per relation (rows) and split (columns), with each relation's label.
+    """
+    counts = pd.DataFrame({name: frame["relation"].value_counts() for name, frame in splits.items()})
+    counts = counts.fillna(0).astype(int)
+    labels = pd.concat(splits.values()).groupby("relation")["label"].first()
+    counts.insert(0, "label", labels)
+    return counts.sort_values(["label", next(iter(splits))], ascending=False).rename_axis("relation")
+
+
+def domain_grade_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Returns:
+    Pairs per domain (rows) and label grade (columns), with a total.
+    """
+    table = pd.crosstab(frame["domain"], frame["label"].map(GRADE_NAMES))
+    table = table[[g for g in GRADE_NAMES.values() if g in table.columns]]
+    table["total"] = table.sum(axis=1)
+    return table.sort_values("total", ascending=False)
+
+
+def phrase_lengths(splits: Mapping[str, pd.DataFrame], tokenizer) -> pd.DataFrame:
+    """Lengths of every phrase occurrence, in words and in tokens (with [CLS] and [SEP]).
+
+    Returns:
+        Long table with ``split``, ``column``, ``phrase``, ``words``, ``tokens``.
+    """
+    parts = []
+    for name, frame in splits.items():
+        for column in ("sentence_0", "sentence_1"):
+            phrases = frame[column]
+            parts.append(pd.DataFrame({"split": name, "column": column, "phrase": phrases.values,
+                                       "words": phrases.str.split().str.len().values,
+                                       "tokens": token_counts(phrases, tokenizer)}))
+    return pd.concat(parts, ignore_index=True)
+
+
+def overlap_by_relation(frame: pd.DataFrame) -> pd.DataFrame:
+    """How often the two phrases of a pair share a word, per relation.
+
+    Returns:
+        Per relation: ``label``, ``pairs``, ``share_with_common_word``, ``mean_overlap`` (Jaccard).
+    """
+    overlap = [word_overlap(a, b) for a, b in zip(frame["sentence_0"], frame["sentence_1"], strict=True)]
+    data = frame.assign(overlap=overlap, shares_word=[o > 0 for o in overlap])
+    table = data.groupby("relation").agg(label=("label", "first"), pairs=("label", "size"),
+                                         share_with_common_word=("shares_word", "mean"),
+                                         mean_overlap=("overlap", "mean"))
+    return table.sort_values(["label", "share_with_common_word"], ascending=False).round(3)
+
+
+def overlap_by_label(frame: pd.DataFrame) -> pd.DataFrame:
+    """Returns:
+    Per label grade, the share of pairs whose phrases share a word.
+    """
+    shares = [word_overlap(a, b) > 0 for a, b in zip(frame["sentence_0"], frame["sentence_1"], strict=True)]
+    table = frame.assign(shares_word=shares).groupby("label")["shares_word"].agg(["size", "mean"])
+    table.index = [GRADE_NAMES.get(v, f"{v:g}") for v in table.index]
+    return table.rename(columns={"size": "pairs", "mean": "share_with_common_word"}).round(3)
+
+
+def most_connected(frame: pd.DataFrame, top: int = 15) -> pd.DataFrame:
+    """The concepts that take part in the most pairs (their degree in the pair graph).
+
+    Returns:
+        ``top`` rows: ``concept``, ``pairs``, and how many of them are label 1.0, 0.5 and 0.0.
+    """
+    rows = []
+    for column in ("sentence_0", "sentence_1"):
+        rows.append(frame[[column, "label"]].rename(columns={column: "concept"}))
+    long = pd.concat(rows)
+    table = pd.crosstab(long["concept"], long["label"].map(GRADE_NAMES))
+    table.insert(0, "pairs", table.sum(axis=1))
+    return table.sort_values(["pairs", "concept"], ascending=[False, True]).head(top)
+
+
+def shared_phrases(splits: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Count phrases (case-insensitively) that two splits have in common.
+
+    Returns:
+        A square table split x split; off the diagonal it must be 0 for concept-disjoint splits,
+        on the diagonal it is each split's number of distinct phrases.
+    """
+    vocab = {name: set(pd.concat([f["sentence_0"], f["sentence_1"]]).str.lower())
+             for name, f in splits.items()}
+    return pd.DataFrame({a: {b: len(vocab[a] & vocab[b]) for b in vocab} for a in vocab})
+
+
+def concept_counts(frame: pd.DataFrame) -> Counter[str]:
+    """Returns:
+    How many pairs each concept appears in.
+    """
+    return Counter(pd.concat([frame["sentence_0"], frame["sentence_1"]]))
