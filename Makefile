@@ -48,10 +48,10 @@ unit: install ## Unit tests only (fast)
 
 nbval: install ## Execute every notebook and compare it with its stored outputs
 	$(PY) -m pytest -q -p no:cacheprovider --nbval $(NOTEBOOKS) \
-		--sanitize-with tests/nbval_sanitize.cfg
+		--nbval-sanitize-with tests/nbval_sanitize.cfg
 
 test: install check ## Everything: lint, unit tests and nbval on every notebook
-	$(PY) -m pytest -q tests --nbval $(NOTEBOOKS) --sanitize-with tests/nbval_sanitize.cfg
+	$(PY) -m pytest -q tests --nbval $(NOTEBOOKS) --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 check: install ## Lint (ruff) the package, tests and notebooks
 	$(PY) -m ruff check $(wildcard pairsim_utils tests notebooks data benchmarks)

@@ -182,3 +182,43 @@ _FIELD_TYPES: dict[str, type] = {
 
 SEED_CONFIG = TrainingConfig()
 """The seed card's configuration (all defaults)."""
+
+
+# Our setting -> the seed card's name for it (its "All Hyperparameters" list).
+CARD_NAMES = {
+    "train_batch_size": "per_device_train_batch_size",
+    "eval_batch_size": "per_device_eval_batch_size",
+    "num_epochs": "num_train_epochs",
+    "learning_rate": "learning_rate",
+    "lr_scheduler": "lr_scheduler_type",
+    "warmup_ratio": "warmup_ratio",
+    "weight_decay": "weight_decay",
+    "adam_beta1": "adam_beta1",
+    "adam_beta2": "adam_beta2",
+    "adam_epsilon": "adam_epsilon",
+    "max_grad_norm": "max_grad_norm",
+    "optimizer": "optim",
+    "seed": "seed",
+}
+
+
+def compare_with_card(config: TrainingConfig, card_hyperparameters: dict[str, str]) -> pd.DataFrame:
+    """Put a configuration next to the seed card's hyperparameters.
+
+    Args:
+        config: The configuration to compare.
+        card_hyperparameters: ``SeedCard.hyperparameters``.
+
+    Returns:
+        One row per setting: our name, the card's name, both values and whether they agree
+        (numbers compared as numbers).
+    """
+    rows = []
+    for name, card_name in CARD_NAMES.items():
+        ours, theirs = getattr(config, name), card_hyperparameters.get(card_name, "")
+        try:
+            same = float(ours) == float(theirs)
+        except ValueError:
+            same = str(ours) == theirs
+        rows.append({"setting": name, "card name": card_name, "ours": str(ours), "card": theirs, "same": same})
+    return pd.DataFrame(rows).set_index("setting")

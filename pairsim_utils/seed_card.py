@@ -101,3 +101,18 @@ def _data_statistics(text: str) -> pd.DataFrame:
         values = dict(re.findall(r"<li>(min|mean|max): ([\d.]+)", cell))
         records[column] = {stat: float(values[stat]) for stat in ("min", "mean", "max")}
     return pd.DataFrame(records).T.rename_axis("column")
+
+
+def markdown_headings(text: str) -> list[str]:
+    """The headings of a Markdown document (outside code blocks and HTML comments), indented by level.
+
+    Args:
+        text: Markdown, e.g. a model card.
+
+    Returns:
+        One string per heading, two spaces of indent per level below ``##``.
+    """
+    text = re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL)
+    text = re.sub(r"```.*?```", "", text, flags=re.DOTALL)
+    headings = re.findall(r"^(#{1,6}) (.+)$", text, flags=re.MULTILINE)
+    return ["  " * max(len(marks) - 2, 0) + title.strip() for marks, title in headings]

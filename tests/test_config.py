@@ -93,3 +93,13 @@ def test_to_frame_lists_every_setting():
     frame = SEED_CONFIG.to_frame()
     assert list(frame.index) == list(SEED_CONFIG.to_dict())
     assert frame.loc["learning_rate", "value"] == "5e-05"
+
+
+def test_compare_with_card_flags_only_the_optimizer():
+    from pairsim_utils.config import compare_with_card
+
+    table = compare_with_card(SEED_CONFIG, load_seed_card().hyperparameters)
+    assert table.loc[~table["same"]].index.tolist() == ["optimizer"]
+    assert table.loc["learning_rate", "card"] == "5e-05" and table.loc["learning_rate", "same"]
+    assert not compare_with_card(SEED_CONFIG.replace(num_epochs=3), load_seed_card().hyperparameters).loc[
+        "num_epochs", "same"]

@@ -1,26 +1,190 @@
+"""Metrics, slicing, threshold selection, calibration and the embedding cache."""
+
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 from scipy.stats import pearsonr, spearmanr
+from sklearn.metrics import f1_score, roc_auc_score
 
-from pairsim_utils.evaluation import correlation_table, similarity_evaluator
+from pairsim_utils import evaluation
+from pairsim_utils.evaluation import (
+    EmbeddingCache,
+    benchmark_table,
+    best_f1_threshold,
+    bootstrap_interval,
+    correlation_table,
+    domain_separation,
+    embedding_map,
+    fit_calibration,
+    headline_metrics,
+    headline_table,
+    model_fingerprint,
+    ranking_metrics,
+    regression_metrics,
+    related,
+    reliability_table,
+    retrieval_view,
+    similarity_evaluator,
+    slice_columns,
+    slice_metrics,
+    threshold_metrics,
+    worst_errors,
+)
+
+PAIRS = pd.DataFrame({"sentence_0": ["Drought", "Wood", "Ice", "Acid", "Stress", "Pool Table"],
+                      "sentence_1": ["Scarcity", "Sandpaper", "Steam", "Paper Lantern", "Cinder", "Gene Pool"],
+                      "label": [1.0, 1.0, 1.0, 0.0, 0.0, 0.0],
+                      "relation": ["causes", "tool_for", "becomes", "unrelated", "unrelated", "lexical_trap"],
+                      "domain": ["weather", "workshop", "weather", "workshop", "work", "sports"]})
 
 
 def test_correlation_table_matches_scipy(base_model):
-    frame = pd.DataFrame({"sentence_0": ["Drought", "Wood", "Ice", "Acid", "Stress"],
-                          "sentence_1": ["Scarcity", "Sandpaper", "Steam", "Paper Lantern", "Cinder"],
-                          "label": [1.0, 1.0, 1.0, 0.0, 0.0]})
-    table = correlation_table(base_model, {"tiny": frame})
-    first = base_model.encode(frame["sentence_0"].tolist(), convert_to_tensor=True)
-    second = base_model.encode(frame["sentence_1"].tolist(), convert_to_tensor=True)
+    table = correlation_table(base_model, {"tiny": PAIRS})
+    first = base_model.encode(PAIRS["sentence_0"].tolist(), convert_to_tensor=True)
+    second = base_model.encode(PAIRS["sentence_1"].tolist(), convert_to_tensor=True)
     cosine = (first * second).sum(dim=1).tolist()
-    assert table.loc["tiny", "spearman"] == pytest.approx(spearmanr(cosine, frame["label"]).statistic, abs=1e-6)
-    assert table.loc["tiny", "pearson"] == pytest.approx(pearsonr(cosine, frame["label"]).statistic, abs=1e-5)
-    assert table.loc["tiny", "pairs"] == 5
+    assert table.loc["tiny", "spearman"] == pytest.approx(spearmanr(cosine, PAIRS["label"]).statistic, abs=1e-6)
+    assert table.loc["tiny", "pearson"] == pytest.approx(pearsonr(cosine, PAIRS["label"]).statistic, abs=1e-5)
+    assert table.loc["tiny", "pairs"] == 6
+    assert {"dev_spearman_cosine", "dev_pearson_cosine"} <= set(similarity_evaluator(PAIRS, "dev")(base_model))
 
 
-def test_similarity_evaluator_names_its_metrics(base_model):
-    frame = pd.DataFrame({"sentence_0": ["A", "B", "C"], "sentence_1": ["D", "E", "F"], "label": [0.0, 0.5, 1.0]})
-    metrics = similarity_evaluator(frame, "dev")(base_model)
-    assert {"dev_spearman_cosine", "dev_pearson_cosine"} <= set(metrics)
+def test_embedding_cache_encodes_each_phrase_once(base_model, tmp_path):
+    cache = EmbeddingCache(base_model, cache_dir=tmp_path)
+    scores = cache.score(PAIRS)
+    assert cache.encoded_count == 12 and len(cache) == 12
+    assert cache.path.name == f"{model_fingerprint(base_model)}.npz" and cache.path.is_file()
+    again = cache.score(PAIRS)
+    assert cache.encoded_count == 12 and np.array_equal(scores, again)
+    fresh = EmbeddingCache(base_model, cache_dir=tmp_path)  # a later session: read from disk
+    assert len(fresh) == 12 and np.allclose(fresh.score(PAIRS), scores) and fresh.encoded_count == 0
+    expected = base_model.similarity_pairwise(base_model.encode(PAIRS["sentence_0"].tolist()),
+                                              base_model.encode(PAIRS["sentence_1"].tolist())).numpy()
+    assert np.allclose(scores, expected, atol=1e-5)
+    fresh.encode(["Hydraulic Jack"])
+    assert fresh.encoded_count == 1 and len(EmbeddingCache(base_model, cache_dir=tmp_path)) == 13
+
+
+def test_model_fingerprint_changes_with_weights(base_model):
+    import copy
+
+    import torch
+
+    other = copy.deepcopy(base_model)
+    assert model_fingerprint(other) == model_fingerprint(base_model)
+    with torch.no_grad():
+        next(other.parameters()).add_(1e-3)
+    assert model_fingerprint(other) != model_fingerprint(base_model)
+
+
+def test_regression_and_ranking_metrics_are_the_libraries():
+    labels = np.array([0.0, 0.5, 1.0, 1.0, 0.0])
+    scores = np.array([0.1, 0.4, 0.8, 0.6, 0.5])
+    metrics = regression_metrics(labels, scores)
+    assert metrics["spearman"] == pytest.approx(spearmanr(scores, labels).statistic)
+    assert metrics["mse"] == pytest.approx(np.mean((scores - labels) ** 2))
+    assert related(labels).tolist() == [0, 1, 1, 1, 0]
+    assert ranking_metrics(labels, scores)["roc_auc"] == pytest.approx(roc_auc_score([0, 1, 1, 1, 0], scores))
+    assert set(headline_metrics(labels, scores, 0.5)) == {"spearman", "pearson", "mse", "roc_auc", "f1"}
+
+
+def test_best_f1_threshold_on_separable_scores():
+    labels = np.array([0, 0, 0.5, 1, 1])
+    scores = np.array([0.1, 0.2, 0.6, 0.7, 0.9])
+    threshold, f1 = best_f1_threshold(labels, scores)
+    assert threshold == pytest.approx(0.6) and f1 == pytest.approx(1.0)
+    result = threshold_metrics(labels, scores, threshold)
+    assert (result["tp"], result["fp"], result["fn"], result["tn"]) == (3, 0, 0, 2)
+    shifted = threshold_metrics(labels, scores, 0.65)
+    assert shifted["fn"] == 1 and shifted["recall"] == pytest.approx(2 / 3)
+    assert shifted["f1"] == pytest.approx(f1_score([0, 0, 1, 1, 1], [0, 0, 0, 1, 1]))
+
+
+def test_bootstrap_interval_contains_the_estimate_and_narrows_with_data():
+    rng = np.random.default_rng(1)
+    small = rng.normal(size=50)
+    large = rng.normal(size=2000)
+    low_s, high_s = bootstrap_interval(np.mean, small, resamples=500)
+    low_l, high_l = bootstrap_interval(np.mean, large, resamples=500)
+    assert low_s < small.mean() < high_s and low_l < large.mean() < high_l
+    assert (high_l - low_l) < (high_s - low_s) / 3
+    assert bootstrap_interval(np.mean, small, resamples=500) == (low_s, high_s)  # seeded
+
+
+def test_headline_table_difference_is_paired():
+    rng = np.random.default_rng(0)
+    labels = rng.choice([0.0, 0.5, 1.0], 200)
+    weak, strong = labels + rng.normal(0, 0.6, 200), labels + rng.normal(0, 0.2, 200)
+    table = headline_table(labels, {"a": weak, "b": strong}, {"a": 0.5, "b": 0.5}, resamples=200)
+    assert table.index.get_level_values("metric").unique().tolist() == ["spearman", "pearson", "mse", "roc_auc", "f1"]
+    difference = table.loc[("spearman", "difference")]
+    expected = spearmanr(strong, labels).statistic - spearmanr(weak, labels).statistic
+    assert difference["value"] == pytest.approx(expected)
+    assert 0 < difference["low"] < difference["value"] < difference["high"]
+    assert table.loc[("mse", "difference"), "high"] < 0
+    same = headline_table(labels, {"a": weak, "b": weak}, {"a": 0.5, "b": 0.5}, resamples=100)
+    assert same.loc[("spearman", "difference")].abs().max() == 0  # paired: identical models differ by exactly 0
+
+
+def test_slices_and_missing_metadata():
+    scores = {"base": np.array([0.3, 0.2, 0.4, 0.3, 0.1, 0.8]), "tuned": np.array([0.9, 0.8, 0.9, 0.1, 0.1, 0.3])}
+    table = slice_metrics(PAIRS, scores, min_pairs=1)
+    assert {"relation", "domain", "label grade", "length", "overlap"} == set(table.index.get_level_values(0))
+    trap = table.loc[("relation", "lexical_trap")]
+    assert trap["mae base"] == pytest.approx(0.8) and trap["mae gain"] == pytest.approx(0.5)
+    assert table.loc[("overlap", "shares a word"), "pairs"] == 1
+    bare = PAIRS[["sentence_0", "sentence_1", "label"]]
+    assert set(slice_columns(bare).columns) == {"label grade", "length", "overlap"}
+    dimensions = slice_metrics(bare, scores, min_pairs=4).index.get_level_values(0).unique().tolist()
+    assert dimensions == ["length", "overlap"]  # 4 two-word pairs, 5 pairs without a shared word
+
+
+def test_worst_errors():
+    scores = np.array([0.9, 0.2, 0.8, 0.7, 0.1, 0.6])
+    fp = worst_errors(PAIRS, scores, "false positive", top=2)
+    assert fp["sentence_0"].tolist() == ["Acid", "Pool Table"]
+    fn = worst_errors(PAIRS, scores, "false negative", top=1)
+    assert fn["sentence_0"].tolist() == ["Wood"] and fn["error"].iloc[0] == pytest.approx(-0.8)
+    assert len(worst_errors(PAIRS, scores, "false positive", threshold=0.65)) == 1
+    with pytest.raises(ValueError, match="kind must be"):
+        worst_errors(PAIRS, scores, "wrong")
+
+
+def test_calibration_and_reliability():
+    rng = np.random.default_rng(0)
+    labels = rng.choice([0.0, 0.5, 1.0], 400)
+    scores = 0.3 + 0.3 * labels + rng.normal(0, 0.05, 400)  # compressed scale, as a base model's
+    calibration = fit_calibration(scores, labels)
+    calibrated = calibration.predict(scores)
+    assert np.mean((calibrated - labels) ** 2) < np.mean((scores - labels) ** 2) / 3
+    table = reliability_table(calibrated, labels, bins=5)
+    assert table["pairs"].sum() == 400
+    assert (table["mean prediction"] - table["mean label"]).abs().max() < 0.1
+
+
+def test_retrieval_view_ranks_partners(base_model, tmp_path):
+    frame = pd.DataFrame({"sentence_0": ["Rust", "Rust", "Oil Can"], "sentence_1": ["Oil", "Opera House", "Rust"],
+                          "label": [1.0, 0.0, 1.0]})
+    view = retrieval_view(frame, {"base": EmbeddingCache(base_model, cache_dir=tmp_path)}, ["Rust"])
+    assert set(view.loc["Rust"].index) == {"Oil", "Opera House", "Oil Can"}
+    assert sorted(view["rank base"].tolist()) == [1, 2, 3]
+
+
+def test_embedding_map_and_domain_separation():
+    rng = np.random.default_rng(0)
+    grouped = np.vstack([rng.normal(5, 0.1, (20, 8)), rng.normal(-5, 0.1, (20, 8))])
+    domains = pd.Series(["a"] * 20 + ["b"] * 20)
+    assert domain_separation(grouped, domains) > 0.9
+    assert embedding_map({"m": grouped})["m"].shape == (40, 2)
+
+
+def test_benchmark_table(base_model, tmp_path):
+    caches = {name: EmbeddingCache(base_model, cache_dir=tmp_path) for name in ("base", "same")}
+    table = benchmark_table(caches, {"tiny": PAIRS}, {"tiny": "relatedness"})
+    assert table.loc["tiny", "change"] == pytest.approx(0.0, abs=1e-6) and table.loc["tiny", "pairs"] == 6
+
+
+def test_cache_dir_default_is_under_runs():
+    assert evaluation.CACHE_DIR.parts[-3:] == ("runs", "cache", "embeddings")

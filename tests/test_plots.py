@@ -49,3 +49,24 @@ def test_data_plots_label_their_axes():
     heat = count_heatmap(pd.DataFrame({"a": [1, 2]}, index=["x", "y"]), title="counts")
     assert heat.get_title() == "counts"
     plt.close("all")
+
+
+def test_training_plots_label_their_axes():
+    import pandas as pd
+
+    from pairsim_utils.plots import epoch_metrics, gradient_norm_curve, learning_rate_curve, loss_curve
+
+    curve = pd.DataFrame({"step": [10, 20, 30], "loss": [0.3, 0.2, 0.1], "grad_norm": [2.0, 1.0, 0.5],
+                          "learning_rate": [3e-5, 2e-5, 1e-5], "epoch": [1.0, 2.0, 3.0]})
+    reference = pd.DataFrame({"step": [20], "training_loss": [0.25]})
+    ax = loss_curve(curve, smooth=curve["loss"], boundaries=[15], reference=reference,
+                    windows=pd.Series({20: 0.2}))
+    labels = ax.get_legend_handles_labels()[1]
+    assert "seed card (mean of 500 steps)" in labels and "ours (mean of 500 steps)" in labels
+    assert ax.get_xlabel() == "step" and ax.get_ylabel() == "training loss (MSE)"
+    assert learning_rate_curve(curve).get_ylabel() == "learning rate"
+    assert "clipping threshold 1" in gradient_norm_curve(curve, clip=1.0).get_legend_handles_labels()[1]
+    evaluation = pd.DataFrame({"dev_loss": [0.2, 0.15], "dev_spearman": [0.5, 0.6]}, index=[1.0, 2.0])
+    ax = epoch_metrics(evaluation, train_loss=pd.Series([0.3, 0.1], index=[1.0, 2.0]))
+    assert ax.get_xlabel() == "epoch" and len(ax.get_legend().get_texts()) == 3
+    plt.close("all")

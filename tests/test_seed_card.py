@@ -25,3 +25,14 @@ def test_widget_and_architecture():
     assert card.architecture.startswith("SentenceTransformer(") and "Normalize()" in card.architecture
     assert card.hyperparameters["multi_dataset_batch_sampler"] == "round_robin"
     assert card.hyperparameters["mp_parameters"] == ""
+
+
+def test_markdown_headings_skip_code_and_comments():
+    from pairsim_utils.seed_card import markdown_headings
+
+    text = "# Title\n## Part\n```\n# not a heading\n```\n<!--\n### hidden\n-->\n### Sub\n"
+    assert markdown_headings(text) == ["Title", "Part", "  Sub"]
+    from pairsim_utils.paths import SEED_CARD
+
+    headings = markdown_headings(SEED_CARD.read_text(encoding="utf-8"))
+    assert "Training Details" in headings and "  Training Logs" in headings

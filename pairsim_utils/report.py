@@ -1,0 +1,90 @@
+"""Turning computed tables into text for readers: interval formatting and the Findings summary.
+
+Every number in the text comes from a table passed in; nothing here is typed by hand.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+METRIC_NAMES = {"spearman": "Spearman", "pearson": "Pearson", "mse": "MSE", "roc_auc": "ROC AUC",
+                "f1": "F1 at the dev threshold"}
+
+
+def with_interval(value: float, low: float, high: float, digits: int = 3) -> str:
+    """Returns:
+    ``"0.612 [0.560, 0.660]"``.
+    """
+    return f"{value:.{digits}f} [{low:.{digits}f}, {high:.{digits}f}]"
+
+
+def headline_display(table: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
+    """The headline table as readers want it: one row per metric, one column per model.
+
+    Args:
+        table: :func:`pairsim_utils.evaluation.headline_table` output.
+        digits: Decimals shown.
+
+    Returns:
+        Cells such as ``"0.612 [0.560, 0.660]"`` (95 % bootstrap interval).
+    """
+    cells = table.apply(lambda row: with_interval(row["value"], row["low"], row["high"], digits), axis=1)
+    display = cells.unstack("model")
+    display = display[[c for c in table.index.get_level_values("model").unique()]]
+    display.index = [METRIC_NAMES.get(m, m) for m in display.index]
+    return display.loc[[METRIC_NAMES[m] for m in table.index.get_level_values("metric").unique()]]
+
+
+def findings_markdown(headline: pd.DataFrame, slices: pd.DataFrame, traps: pd.DataFrame,
+                      benchmarks: pd.DataFrame, base: str, tuned: str) -> str:
+    """Plain-words findings for a stakeholder, with every number read from the tables.
+
+    Args:
+        headline: :func:`pairsim_utils.evaluation.headline_table` on test.
+        slices: :func:`pairsim_utils.evaluation.slice_metrics` on test.
+        traps: Mean cosine and share above the dev threshold for lexical traps, per model
+            (index: model; columns ``mean cosine``, ``share above threshold``).
+        benchmarks: :func:`pairsim_utils.evaluation.benchmark_table` output.
+        base: Name of the base model's column.
+        tuned: Name of the fine-tuned model's column.
+
+    Returns:
+        Markdown.
+    """
+    def cell(metric: str, model: str) -> str:
+        row = headline.loc[(metric, model)]
+        return with_interval(row["value"], row["low"], row["high"])
+
+    gain = headline.loc[("spearman", "difference")]
+    verdict = "a real gain: its whole 95 % interval is above zero" if gain["low"] > 0 else \
+        "not distinguishable from noise: its 95 % interval includes zero"
+    lines = [
+        f"- **Fine-tuning helped on new concepts.** On the test split, whose concepts never appear in training, "
+        f"Spearman correlation with the gold labels went from {cell('spearman', base)} (base) to "
+        f"{cell('spearman', tuned)} (fine-tuned); the difference, {with_interval(*gain)}, is {verdict}.",
+        f"- **Telling related from unrelated pairs** (label ≥ 0.5): ROC AUC {cell('roc_auc', base)} → "
+        f"{cell('roc_auc', tuned)}; F1 at a threshold chosen on dev {cell('f1', base)} → {cell('f1', tuned)}.",
+        f"- **Scores now mean something on the label's scale**: mean squared error {cell('mse', base)} → "
+        f"{cell('mse', tuned)}.",
+    ]
+    if "relation" in slices.index.get_level_values("dimension"):
+        relation = slices.loc["relation"].sort_values("mae gain", ascending=False)
+        best, worst = relation.index[:2].tolist(), relation.index[-2:].tolist()
+        lines.append(f"- **Where it helped most**: pairs of relation {best[0]} and {best[1]} "
+                     f"(mean absolute error down by {relation['mae gain'].iloc[0]:.2f} and "
+                     f"{relation['mae gain'].iloc[1]:.2f}); **least**: {worst[0]} and {worst[1]} "
+                     f"({relation['mae gain'].iloc[-2]:+.2f} and {relation['mae gain'].iloc[-1]:+.2f}).")
+    if not traps.empty:
+        lines.append(f"- **Lexical traps** (pairs sharing a word but not a meaning): mean cosine "
+                     f"{traps.loc[base, 'mean cosine']:.2f} → {traps.loc[tuned, 'mean cosine']:.2f}; share scored "
+                     f"as related at the dev threshold {traps.loc[base, 'share above threshold']:.0%} → "
+                     f"{traps.loc[tuned, 'share above threshold']:.0%}.")
+    if not benchmarks.empty:
+        by_kind = benchmarks.groupby("measures")["change"].mean()
+        parts = [f"{kind} sets {by_kind[kind]:+.3f}" for kind in ("relatedness", "similarity") if kind in by_kind]
+        lines.append(f"- **Outside, human-rated benchmarks** (mean change of Spearman): {'; '.join(parts)}. "
+                     f"Largest change: {benchmarks['change'].abs().idxmax()} "
+                     f"({benchmarks.loc[benchmarks['change'].abs().idxmax(), 'change']:+.3f}); smallest: "
+                     f"{benchmarks['change'].abs().idxmin()} "
+                     f"({benchmarks.loc[benchmarks['change'].abs().idxmin(), 'change']:+.3f}).")
+    return "\n".join(lines)

@@ -1,0 +1,205 @@
+"""Training: device choice, arguments, run directory, reuse, resume and a 2-process DDP smoke run.
+
+Runs here use a few dozen rows for one or two epochs: they test the machinery, never a result.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+import torch
+from safetensors.torch import load_file
+from transformers import TrainerCallback
+
+from pairsim_utils import training
+from pairsim_utils.config import SEED_CONFIG
+from pairsim_utils.paths import CONCEPT_PAIRS_DIR, REPO_ROOT
+from pairsim_utils.training import (
+    ensure_trained,
+    fingerprint,
+    is_finished,
+    last_checkpoint,
+    load_run,
+    select_device,
+    steps_per_run,
+    training_arguments,
+)
+
+TINY = SEED_CONFIG.replace(num_epochs=2, logging_steps=2)
+ROWS = {"train_rows": 30, "eval_rows": 12}
+
+
+@pytest.fixture(scope="module")
+def finished_run(tmp_path_factory):
+    runs = tmp_path_factory.mktemp("runs")
+    return ensure_trained(TINY, "tiny", runs_dir=runs, device="cpu", **ROWS)
+
+
+def test_seed_configuration_is_1605_steps():
+    assert steps_per_run(3201, SEED_CONFIG) == 1605
+    assert steps_per_run(3201, SEED_CONFIG, world_size=2) == 805
+
+
+def test_device_selection(monkeypatch):
+    assert select_device("cpu").device == "cpu" and select_device("cpu").precision == "fp32"
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: False)
+    assert select_device("auto").device == "cpu"
+    with pytest.raises(ValueError, match="'cuda' was asked for but is not available"):
+        select_device("cuda")
+    with pytest.raises(ValueError, match="device must be auto, cuda, mps or cpu"):
+        select_device("tpu")
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: True)
+    assert select_device("auto") == training.DeviceChoice("mps", "fp32", "Apple MPS")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "get_device_name", lambda index=0: "Test GPU")
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda: True)
+    assert select_device("auto") == training.DeviceChoice("cuda", "bf16", "Test GPU")
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda: False)
+    assert select_device("auto").precision == "fp16"
+    assert select_device("cpu").device == "cpu"
+
+
+def test_training_arguments_come_from_the_config(tmp_path):
+    args = training_arguments(SEED_CONFIG, tmp_path, select_device("cpu"), show_progress=False)
+    assert args.learning_rate == SEED_CONFIG.learning_rate and args.seed == SEED_CONFIG.seed
+    assert args.per_device_train_batch_size == args.per_device_eval_batch_size == 10
+    assert args.num_train_epochs == 5 and args.lr_scheduler_type == "linear"
+    assert args.optim == "adamw_torch_fused" and args.weight_decay == 0.0 and args.max_grad_norm == 1.0
+    assert args.logging_steps == 10 and args.eval_strategy == "epoch" and args.save_strategy == "epoch"
+    assert args.disable_tqdm and not args.bf16 and not args.fp16
+    assert not training_arguments(SEED_CONFIG, tmp_path, select_device("cpu"), show_progress=True).disable_tqdm
+    assert training.precision_flags(training.DeviceChoice("cuda", "bf16", "x")) == {"bf16": True, "fp16": False}
+    assert training.precision_flags(training.DeviceChoice("cuda", "fp16", "x")) == {"bf16": False, "fp16": True}
+
+
+def test_fingerprint_changes_with_config_data_and_rows(tmp_path):
+    base = fingerprint(SEED_CONFIG, CONCEPT_PAIRS_DIR)
+    assert base == fingerprint(SEED_CONFIG, CONCEPT_PAIRS_DIR)
+    assert base["fingerprint"] != fingerprint(SEED_CONFIG.replace(seed=1), CONCEPT_PAIRS_DIR)["fingerprint"]
+    assert base["fingerprint"] != fingerprint(SEED_CONFIG, CONCEPT_PAIRS_DIR, train_rows=5)["fingerprint"]
+    for name in ("train.csv", "dev.csv", "test.csv"):
+        (tmp_path / name).write_bytes((CONCEPT_PAIRS_DIR / name).read_bytes())
+    assert fingerprint(SEED_CONFIG, tmp_path)["fingerprint"] == base["fingerprint"]
+    extra_row = b"Ice,Steam,1.0,becomes,weather\n"
+    (tmp_path / "dev.csv").write_bytes((CONCEPT_PAIRS_DIR / "dev.csv").read_bytes() + extra_row)
+    assert fingerprint(SEED_CONFIG, tmp_path)["fingerprint"] != base["fingerprint"]
+
+
+def test_run_directory_contents(finished_run):
+    run = load_run(finished_run)
+    assert run.config == TINY
+    assert (finished_run / "model" / "model.safetensors").is_file()
+    card = run.model_card()
+    assert "base_model: sentence-transformers/all-MiniLM-L6-v2" in card and "CosineSimilarityLoss" in card
+    losses = [entry for entry in run.log_history if "loss" in entry]
+    assert [entry["step"] for entry in losses] == [2, 4, 6]
+    evals = [entry for entry in run.log_history if "eval_loss" in entry]
+    assert len(evals) == 2 and all("eval_dev_spearman_cosine" in entry for entry in evals)
+    assert set(run.metrics) == {"base", "fine_tuned"}
+    for model in run.metrics.values():
+        assert set(model) == {"dev", "test"} and set(model["test"]) == {"spearman", "pearson", "mse"}
+    assert run.environment["steps"] == 6 and run.environment["device"] == "cpu"
+    assert {"torch", "transformers", "sentence_transformers", "wall_seconds", "torch_threads"} <= set(run.environment)
+    assert json.loads((finished_run / "fingerprint.json").read_text())["train_rows"] == 30
+    encoded = run.load_model().encode(["Ice"])
+    assert encoded.shape == (1, 384)
+
+
+def test_finished_run_is_reused_and_force_retrains(finished_run, monkeypatch, tmp_path):
+    copy = shutil.copytree(finished_run, tmp_path / "tiny")
+    monkeypatch.setattr(training, "train", lambda *a, **k: pytest.fail("should have reused the run"))
+    assert ensure_trained(TINY, "tiny", runs_dir=tmp_path, device="cpu", **ROWS) == copy
+    calls = []
+    monkeypatch.setattr(training, "train", lambda config, run_dir, *a, **k: calls.append(config) or run_dir)
+    ensure_trained(TINY, "tiny", runs_dir=tmp_path, device="cpu", force=True, **ROWS)
+    assert calls == [TINY] and not copy.exists()  # force starts from a clean directory
+
+
+def test_different_configuration_retrains(tmp_path, monkeypatch):
+    run_dir = tmp_path / "x"
+    run_dir.mkdir()
+    (run_dir / "fingerprint.json").write_text(json.dumps({"fingerprint": "old"}))
+    (run_dir / "metrics.json").write_text("{}")
+    (run_dir / "model").mkdir()
+    assert not is_finished(run_dir, fingerprint(TINY, CONCEPT_PAIRS_DIR))
+    monkeypatch.setattr(training, "train", lambda config, run_dir, *a, **k: run_dir)
+    ensure_trained(TINY, "x", runs_dir=tmp_path)
+    assert not (run_dir / "metrics.json").exists()
+
+
+class StopAfterFirstEpoch(TrainerCallback):
+    """Simulates an interruption right after the first epoch's checkpoint."""
+
+    def on_save(self, args, state, control, **kwargs):
+        control.should_training_stop = True
+        raise KeyboardInterrupt
+
+
+def test_interrupted_run_resumes_to_the_same_result(finished_run, tmp_path):
+    with pytest.raises(KeyboardInterrupt):
+        ensure_trained(TINY, "resumed", runs_dir=tmp_path, device="cpu", callbacks=[StopAfterFirstEpoch()], **ROWS)
+    interrupted = tmp_path / "resumed"
+    assert last_checkpoint(interrupted).name == "checkpoint-3" and not (interrupted / "metrics.json").exists()
+    ensure_trained(TINY, "resumed", runs_dir=tmp_path, device="cpu", **ROWS)
+    resumed, straight = load_run(interrupted), load_run(finished_run)
+    assert resumed.environment["resumed_from"] == "checkpoint-3"
+    losses = lambda run: [(e["step"], round(e["loss"], 6)) for e in run.log_history if "loss" in e]  # noqa: E731
+    assert losses(resumed)[-1] == losses(straight)[-1]
+    first = load_file(interrupted / "model" / "model.safetensors")
+    second = load_file(finished_run / "model" / "model.safetensors")
+    assert first.keys() == second.keys()
+    assert all(torch.allclose(first[k], second[k], atol=1e-6) for k in first)
+
+
+def test_load_run_says_how_to_make_one(tmp_path):
+    with pytest.raises(FileNotFoundError, match=r"is not a finished run .*03_fine_tuning\.ipynb"):
+        load_run(tmp_path)
+
+
+def test_bad_loss_function_is_rejected():
+    with pytest.raises(ValueError, match=r"must be a torch\.nn loss"):
+        training._loss_function("os.system")
+
+
+def test_two_process_ddp_smoke_run(tmp_path):
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "HF_HUB_OFFLINE": "1", "TQDM_DISABLE": "1"}
+    command = [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node=2", "--master_port=29517",
+               "-m", "pairsim_utils.training", "--runs-dir", str(tmp_path), "--run-name", "ddp",
+               "--device", "cpu", "--epochs", "1", "--train-rows", "40", "--eval-rows", "10"]
+    result = subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    run = load_run(tmp_path / "ddp")
+    assert run.environment["world_size"] == 2
+    assert run.environment["steps"] == 2  # 40 rows / (10 per device x 2 processes)
+    assert result.stdout.count("Training on cpu") == 1  # only the main process talks
+
+
+def test_describe_run_dir_summarises_checkpoints(finished_run):
+    from pairsim_utils.training import describe_run_dir
+
+    listing = describe_run_dir(finished_run)
+    paths = listing.index.tolist()
+    assert "metrics.json" in paths and "model/model.safetensors" in paths
+    assert any(p.startswith("checkpoints/checkpoint-6/") for p in paths)
+    assert not any("optimizer.pt" in p for p in paths)
+    assert listing.loc["model/model.safetensors", "size (MB)"] > 80
+    (finished_run / "analysis").mkdir(exist_ok=True)
+    (finished_run / "analysis" / "headline.csv").write_text("x\n")
+    assert describe_run_dir(finished_run).index.tolist() == paths
+
+
+def test_widget_examples_take_concepts_with_enough_partners():
+    import pandas as pd
+
+    frame = pd.DataFrame({"sentence_0": ["Rust", "Rust", "Oil", "Ice", "Rust"],
+                          "sentence_1": ["Oil", "Wire Brush", "Oil Can", "Steam", "Sandpaper"]})
+    assert training.widget_examples(frame, candidates=3) == [
+        {"source_sentence": "Rust", "sentences": ["Oil", "Wire Brush", "Sandpaper"]}]
+    second = training.widget_examples(frame, candidates=2)[1]
+    assert second == {"source_sentence": "Oil", "sentences": ["Rust", "Oil Can"]}
