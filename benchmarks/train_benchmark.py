@@ -115,7 +115,10 @@ def main() -> int:
     parser.add_argument("--variant", choices=["pairsim", "plain"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     from pairsim_utils.model import base_model_path
+    from pairsim_utils.reproducibility import go_offline, quiet_progress_bars
 
+    go_offline()
+    quiet_progress_bars()
     if args.variant:
         print("RESULT " + json.dumps(run_variant(args.variant, args.data_dir, str(base_model_path()))))
         return 0

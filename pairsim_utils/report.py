@@ -88,3 +88,53 @@ def findings_markdown(headline: pd.DataFrame, slices: pd.DataFrame, traps: pd.Da
                      f"{benchmarks['change'].abs().idxmin()} "
                      f"({benchmarks.loc[benchmarks['change'].abs().idxmin(), 'change']:+.3f}).")
     return "\n".join(lines)
+
+
+def run_summary_markdown(run) -> str:
+    """What was trained, on what, how long it took: for readers who do not read code.
+
+    Args:
+        run: A :class:`pairsim_utils.training.Run`.
+
+    Returns:
+        Markdown.
+    """
+    config, environment = run.config, run.environment
+    pairs = environment.get("data_pairs", {})
+    data = (f"{pairs['train']:,} training pairs, with {pairs['dev']:,} development and {pairs['test']:,} test pairs "
+            "whose concepts never occur in training" if pairs else "the project's concept pairs")
+    return (f"We fine-tuned **{config.base_model.split('/')[-1]}**, a small sentence-embedding model "
+            f"({config.base_model}), to score how strongly two concepts relate: 1.0 when one acts on the other, "
+            f"0.5 when they only meet in the same situation, 0.0 otherwise. It learned from {data}, using "
+            f"{config.loss} for {config.num_epochs} passes over the data ({environment['steps']:,} steps of "
+            f"{config.train_batch_size} pairs, learning rate {config.learning_rate:g}), the configuration of the "
+            f"published seed model card. Training took {environment['wall_seconds'] / 60:.1f} minutes on "
+            f"{environment['device_name']}.")
+
+
+def recommendation_markdown(headline: pd.DataFrame, benchmarks: pd.DataFrame) -> str:
+    """A recommendation that follows from the measured numbers.
+
+    Args:
+        headline: :func:`pairsim_utils.evaluation.headline_table` output (test split).
+        benchmarks: :func:`pairsim_utils.evaluation.benchmark_table` output.
+
+    Returns:
+        Markdown.
+    """
+    gain = headline.loc[("spearman", "difference")]
+    lines = []
+    if gain["low"] > 0:
+        lines.append(f"- **Use the fine-tuned model to score how strongly concepts interact.** It ranks new "
+                     f"concept pairs clearly better than the base model (Spearman +{gain['value']:.2f}, 95 % "
+                     f"interval +{gain['low']:.2f} to +{gain['high']:.2f}).")
+    else:
+        lines.append("- **Do not switch yet**: the measured gain is within noise.")
+    change = benchmarks["change"].mean() if not benchmarks.empty else 0.0
+    if change < -0.02:
+        lines.append(f"- **Keep the base model for general similarity or relatedness.** Fine-tuning lowered "
+                     f"agreement with human ratings on the outside benchmarks by {-change:.2f} Spearman on "
+                     "average; if one model must do both, retrain with general pairs mixed in, or for fewer epochs.")
+    lines.append("- **Before relying on it, have people rate a sample** of the pairs it scores, especially loose "
+                 "associations (label 0.5), where it is weakest.")
+    return "\n".join(lines)

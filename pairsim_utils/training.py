@@ -320,7 +320,9 @@ def train(config: TrainingConfig = SEED_CONFIG, run_dir: Path | str = RUNS_DIR /
         _write_json(run_dir / "log_history.json", trainer.state.log_history)
         _write_json(run_dir / "environment.json",
                     {**environment_record(choice, wall, trainer.state.global_step, world_size),
-                     "resumed_from": checkpoint.name if checkpoint else None})
+                     "resumed_from": checkpoint.name if checkpoint else None,
+                     "data_dir": relative_to_repo(data_dir),
+                     "data_pairs": {name: len(frame) for name, frame in splits.items()}})
         tuned = evaluate_splits(model, {"dev": splits["dev"], "test": splits["test"]})
         _write_json(run_dir / "metrics.json", {"base": base_metrics, "fine_tuned": tuned})
         print(f"Finished {trainer.state.global_step:,} steps in {wall / 60:.1f} min; run saved in "
