@@ -193,7 +193,7 @@ def loss_curve(curve: pd.DataFrame, smooth: pd.Series | None = None, boundaries:
     ax.set_xlabel("step")
     ax.set_ylabel("training loss (MSE)")
     ax.set_title("Training loss")
-    ax.legend(loc="upper right")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))  # outside: the card's points sit top right
     return ax
 
 
@@ -396,6 +396,7 @@ def benchmark_bars(table: pd.DataFrame, models: list[str], ax: Axes | None = Non
                                     value_name="spearman")
     long["benchmark"] = long["benchmark"] + " (" + long["measures"] + ")"
     sns.barplot(data=long, y="benchmark", x="spearman", hue="model", ax=ax, orient="h")
+    ax.legend(title="model", loc="upper left", bbox_to_anchor=(1.01, 1.0))
     ax.set_xlabel("Spearman with human ratings")
     ax.set_ylabel("")
     ax.set_title("Outside benchmarks")
