@@ -20,7 +20,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 
-.PHONY: help install run test unit nbval check lab execute data clean
+.PHONY: help install run test unit nbval check lab execute data clean chromium
 
 help: ## Show this help
 	@echo "pairsim — make targets:"
@@ -44,14 +44,20 @@ run: install ## Run every notebook on the shipped data and write the reports
 	$(PY) -m pairsim_utils.run_suite $(NOTEBOOKS)
 
 unit: install ## Unit tests only (fast)
-	$(PY) -m pytest tests -q
+	$(PY) -m pytest tests -q --ignore=tests/browser
 
 nbval: install ## Execute every notebook and compare it with its stored outputs
 	$(PY) -m pytest -q -p no:cacheprovider --nbval $(NOTEBOOKS) \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg
 
-test: install check ## Everything: lint, unit tests and nbval on every notebook
-	$(PY) -m pytest -q tests --nbval $(NOTEBOOKS) --nbval-sanitize-with tests/nbval_sanitize.cfg
+test: install check chromium ## Everything: lint, unit tests, nbval on every notebook, the report in a browser
+	$(PY) -m pytest -q tests --ignore=tests/browser --nbval $(NOTEBOOKS) --nbval-sanitize-with tests/nbval_sanitize.cfg
+	$(PY) -m pytest -q tests/browser
+
+# The browser test renders reports/findings.html in Debian's headless Chromium; install it when missing.
+chromium:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq chromium >/dev/null; } || echo "Chromium could not be installed: the browser test will skip"
 
 check: install ## Lint (ruff) the package, tests and notebooks
 	$(PY) -m ruff check $(wildcard pairsim_utils tests notebooks data benchmarks)

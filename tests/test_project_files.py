@@ -68,7 +68,7 @@ def test_every_notebook_is_tested_and_run_by_make():
     makefile = (REPO_ROOT / "Makefile").read_text(encoding="utf-8")
     assert "NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))" in makefile
     test_recipe = re.search(r"^test:.*\n((?:\t.*\n)+)", makefile, flags=re.MULTILINE).group(1)
-    assert "--nbval $(NOTEBOOKS)" in test_recipe
+    assert "--nbval $(NOTEBOOKS)" in test_recipe and "pytest -q tests/browser" in test_recipe
     assert "tests/nbval_sanitize.cfg" in test_recipe
 
 
