@@ -83,6 +83,16 @@ def label_shares(splits: dict, ax: Axes | None = None) -> Axes:
     return ax
 
 
+def _bars_by_relation(table: pd.DataFrame, value: str, xlabel: str, title: str, ax: Axes | None) -> Axes:
+    """Horizontal bars of one column of a per-relation table, coloured by the relation's label."""
+    ax = _axes(ax, (6, 4.5))
+    sns.barplot(data=table.reset_index(), y="relation", x=value, hue="label", dodge=False, palette="crest", ax=ax)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("relation")
+    ax.set_title(title)
+    return ax
+
+
 def relation_counts(table, ax: Axes | None = None, split: str = "train") -> Axes:
     """Horizontal bars of pairs per relation, coloured by label.
 
@@ -94,13 +104,7 @@ def relation_counts(table, ax: Axes | None = None, split: str = "train") -> Axes
     Returns:
         The Axes.
     """
-    ax = _axes(ax, (6, 4.5))
-    data = table.reset_index()
-    sns.barplot(data=data, y="relation", x=split, hue="label", dodge=False, ax=ax, palette="crest")
-    ax.set_xlabel(f"pairs in {split}")
-    ax.set_ylabel("relation")
-    ax.set_title(f"Relations in {split}")
-    return ax
+    return _bars_by_relation(table, split, f"pairs in {split}", f"Relations in {split}", ax)
 
 
 def length_histogram(lengths, unit: str = "tokens", ax: Axes | None = None) -> Axes:
@@ -133,14 +137,8 @@ def overlap_shares(table, ax: Axes | None = None) -> Axes:
     Returns:
         The Axes.
     """
-    ax = _axes(ax, (6, 4.5))
-    data = table.reset_index()
-    sns.barplot(data=data, y="relation", x="share_with_common_word", hue="label", dodge=False,
-                palette="crest", ax=ax)
-    ax.set_xlabel("share of pairs with a word in common")
-    ax.set_ylabel("relation")
-    ax.set_title("Lexical overlap by relation")
-    return ax
+    return _bars_by_relation(table, "share_with_common_word", "share of pairs with a word in common",
+                             "Lexical overlap by relation", ax)
 
 
 def count_heatmap(table, ax: Axes | None = None, title: str = "") -> Axes:

@@ -157,22 +157,18 @@ def _limit(frame: pd.DataFrame, rows: int | None) -> pd.DataFrame:
 
 
 def evaluate_splits(model, splits: dict[str, pd.DataFrame]) -> dict[str, dict[str, float]]:
-    """Spearman, Pearson (cosine) and MSE against the labels, per split.
+    """Spearman, Pearson (cosine) and MSE against the labels, per split, encoding each phrase once.
 
     Returns:
         ``{split: {"spearman": …, "pearson": …, "mse": …}}``.
     """
-    from pairsim_utils.evaluation import correlation_table
+    from pairsim_utils.evaluation import regression_metrics
 
-    table = correlation_table(model, splits)
     results = {}
     for name, frame in splits.items():
-        first = model.encode(frame["sentence_0"].tolist(), convert_to_tensor=True, show_progress_bar=False)
-        second = model.encode(frame["sentence_1"].tolist(), convert_to_tensor=True, show_progress_bar=False)
-        cosine = torch.nn.functional.cosine_similarity(first, second).cpu()
-        mse = torch.mean((cosine - torch.tensor(frame["label"].to_numpy(), dtype=cosine.dtype)) ** 2).item()
-        results[name] = {"spearman": float(table.loc[name, "spearman"]),
-                         "pearson": float(table.loc[name, "pearson"]), "mse": mse}
+        first, second = (model.encode(frame[column].tolist(), normalize_embeddings=True, show_progress_bar=False)
+                         for column in ("sentence_0", "sentence_1"))
+        results[name] = regression_metrics(frame["label"].to_numpy(), (first * second).sum(axis=1))
     return results
 
 
