@@ -25,7 +25,7 @@ NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 help: ## Show this help
 	@echo "pairsim — make targets:"
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
-	@echo "Variables: TORCH='$(TORCH)'  PYTHON=$(PYTHON)  VENV=$(VENV)"
+	@echo "Variables: DATA=men|path/to/pairs.csv  RUN=<name>  ARGS='-p epochs 2'  TORCH='$(TORCH)'  PYTHON=$(PYTHON)  VENV=$(VENV)"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -40,8 +40,13 @@ $(STAMP): pyproject.toml | $(PY)
 install: $(STAMP) ## Create .venv and install the suite (torch pinned first)
 	@if [ "$$(cat $(STAMP))" != "$(TORCH)" ]; then rm -f $(STAMP); $(MAKE) --no-print-directory $(STAMP); fi
 
-run: install ## Run every notebook on the shipped data and write the reports
-	$(PY) -m pairsim_utils.run_suite $(NOTEBOOKS)
+# Other data: `make run DATA=men`, `make run DATA=path/to/pairs.csv` (or a folder of split CSVs);
+# RUN names the run and report; ARGS passes notebook parameters, e.g. ARGS="-p epochs 2".
+DATA ?=
+RUN ?=
+ARGS ?=
+run: install ## Run every notebook and write the reports (DATA=men or DATA=path/to/pairs.csv for other data)
+	$(PY) -m pairsim_utils.run_suite $(NOTEBOOKS) $(if $(DATA),--data "$(DATA)") $(if $(RUN),--run-name "$(RUN)") $(ARGS)
 
 unit: install ## Unit tests only (fast)
 	$(PY) -m pytest tests -q --ignore=tests/browser

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -236,17 +237,23 @@ def check_disjoint(splits: Mapping[str, pd.DataFrame], paths: Mapping[str, Path 
 
 
 def load_splits(directory: Path | str = CONCEPT_PAIRS_DIR, splits: Iterable[str] = SPLITS,
-                require_disjoint: bool = True) -> dict[str, pd.DataFrame]:
+                require_disjoint: bool | None = None) -> dict[str, pd.DataFrame]:
     """Load several splits of one data set and check they share no phrase.
 
     Args:
         directory: Folder with ``train.csv``, ``dev.csv``, ``test.csv``.
         splits: Which splits to load.
-        require_disjoint: Raise when a phrase appears in two splits.
+        require_disjoint: Raise when a phrase appears in two splits. ``None``: as the folder's
+            ``split.json`` says (a data set prepared from a benchmark such as MEN reuses words across
+            its splits, and says so); required when there is no such record.
 
     Returns:
         Split name -> validated pairs.
     """
+    if require_disjoint is None:
+        record = Path(directory) / "split.json"
+        require_disjoint = json.loads(record.read_text(encoding="utf-8")).get("phrase_disjoint", True) \
+            if record.is_file() else True
     paths = {split: path for split, path in split_paths(directory).items() if split in set(splits)}
     frames = {split: load_pairs(path) for split, path in paths.items()}
     if require_disjoint:

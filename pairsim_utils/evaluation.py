@@ -8,7 +8,7 @@ scikit-learn and sentence-transformers' evaluators.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +18,7 @@ from sklearn import metrics as skm
 
 from pairsim_utils.data import word_overlap
 from pairsim_utils.paths import RUNS_DIR
+from pairsim_utils.statistics import label_grade
 
 RELATED_THRESHOLD = 0.5
 """Labels at or above this count as *related* in the binary view (interaction and loose)."""
@@ -288,8 +289,7 @@ def slice_columns(frame: pd.DataFrame) -> pd.DataFrame:
     for column in ("relation", "domain"):
         if column in frame:
             slices[column] = frame[column]
-    slices["label grade"] = frame["label"].map(lambda v: f"{v:.1f}" if v in (0.0, 0.5, 1.0) else
-                                               ("high" if v >= 0.5 else "low"))
+    slices["label grade"] = label_grade(frame["label"]).astype(str)
     slices["length"] = length_bucket(frame)
     slices["overlap"] = overlap_bucket(frame)
     return slices
@@ -404,6 +404,8 @@ def retrieval_view(frame: pd.DataFrame, caches: Mapping[str, EmbeddingCache], so
             row[f"score {name}"] = scores
             row[f"rank {name}"] = stats.rankdata(-scores, method="min").astype(int)
         rows.append(pd.DataFrame(row))
+    if not rows:  # no concept with enough partners (a small or sparse test split)
+        return pd.DataFrame(columns=["source", "candidate", "label"]).set_index(["source", "candidate"])
     return pd.concat(rows).set_index(["source", "candidate"]).sort_values(["source", "label"], ascending=[True, False])
 
 
@@ -427,24 +429,66 @@ def domain_separation(vectors: np.ndarray, domains: pd.Series) -> float:
     return float(skm.silhouette_score(vectors, domains.to_numpy(), metric="cosine"))
 
 
+def trap_table(frame: pd.DataFrame, scores: Mapping[str, np.ndarray], thresholds: Mapping[str, float]) -> pd.DataFrame:
+    """How lexical traps (pairs that share a word but not a meaning) score, per model.
+
+    Args:
+        frame: Pairs; traps are rows whose ``relation`` is ``lexical_trap``.
+        scores: Model name -> cosine scores.
+        thresholds: Model name -> its decision threshold (chosen on dev).
+
+    Returns:
+        One row per model: ``mean cosine`` and ``share above threshold`` of the traps, and the
+        ``mean cosine, related pairs sharing a word``; empty when the file marks no traps.
+    """
+    if "relation" not in frame or not (frame["relation"] == "lexical_trap").any():
+        return pd.DataFrame()
+    trap = (frame["relation"] == "lexical_trap").to_numpy()
+    shares_word = (overlap_bucket(frame) == "shares a word").to_numpy()
+    return pd.DataFrame({name: {"mean cosine": s[trap].mean(),
+                                "share above threshold": (s[trap] >= thresholds[name]).mean(),
+                                "mean cosine, related pairs sharing a word":
+                                    s[shares_word & ~trap].mean() if (shares_word & ~trap).any() else np.nan}
+                         for name, s in scores.items()}).T
+
+
+def pair_keys(frame: pd.DataFrame) -> pd.Series:
+    """Returns:
+    One key per pair that ignores order and case, to find the same pair in two files.
+    """
+    return pd.Series([frozenset((a.lower(), b.lower())) for a, b in zip(frame["sentence_0"], frame["sentence_1"],
+                                                                         strict=True)], index=frame.index)
+
+
 def benchmark_table(caches: Mapping[str, EmbeddingCache], benchmarks: Mapping[str, pd.DataFrame],
-                    measures: Mapping[str, str]) -> pd.DataFrame:
-    """Spearman of each model on each outside benchmark.
+                    measures: Mapping[str, str], seen: Sequence[pd.DataFrame] = (),
+                    min_pairs: int = 30) -> pd.DataFrame:
+    """Spearman of each model on each outside benchmark, leaving out the pairs of the data set itself.
 
     Args:
         caches: Model name -> its embedding cache; the first is the baseline, the last compared.
         benchmarks: Benchmark name -> pairs.
         measures: Benchmark name -> ``"relatedness"`` or ``"similarity"``.
+        seen: The data set's own splits: a benchmark pair found there, in either order, is left out,
+            so a benchmark the model was trained or tested on is not counted as "outside".
+        min_pairs: Benchmarks with fewer pairs left are dropped.
 
     Returns:
-        One row per benchmark: ``measures``, ``pairs``, a Spearman column per model, and ``change``.
+        One row per benchmark: ``measures``, ``pairs`` (scored), ``left out`` (in the data set),
+        a Spearman column per model, and ``change``.
     """
     names = list(caches)
+    known = set().union(*(pair_keys(frame) for frame in seen)) if seen else set()
     rows = []
     for benchmark, frame in benchmarks.items():
-        row = {"benchmark": benchmark, "measures": measures[benchmark], "pairs": len(frame)}
+        unseen = frame[~pair_keys(frame).isin(known)]
+        if len(unseen) < min_pairs:
+            continue
+        row = {"benchmark": benchmark, "measures": measures[benchmark], "pairs": len(unseen),
+               "left out": len(frame) - len(unseen)}
         for name, cache in caches.items():
-            row[name] = regression_metrics(frame["label"].to_numpy(), cache.score(frame))["spearman"]
+            row[name] = regression_metrics(unseen["label"].to_numpy(), cache.score(unseen))["spearman"]
         row["change"] = row[names[-1]] - row[names[0]]
         rows.append(row)
-    return pd.DataFrame(rows).set_index("benchmark")
+    columns = ["benchmark", "measures", "pairs", "left out", *names, "change"]
+    return pd.DataFrame(rows, columns=columns).set_index("benchmark")

@@ -10,6 +10,8 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
 
+from pairsim_utils.statistics import label_grade
+
 
 def _axes(ax: Axes | None, figsize: tuple[float, float]) -> Axes:
     if ax is None:
@@ -74,8 +76,8 @@ def label_shares(splits: dict, ax: Axes | None = None) -> Axes:
         The Axes.
     """
     ax = _axes(ax, (6, 3.5))
-    shares = pd.concat([frame["label"].value_counts(normalize=True).rename("share").reset_index().assign(split=name)
-                        for name, frame in splits.items()])
+    shares = pd.concat([label_grade(frame["label"]).value_counts(normalize=True).rename("share").reset_index()
+                        .assign(split=name) for name, frame in splits.items()])
     sns.barplot(data=shares, x="label", y="share", hue="split", ax=ax)
     ax.set_xlabel("label")
     ax.set_ylabel("share of pairs")
@@ -261,7 +263,7 @@ def epoch_metrics(evaluation: pd.DataFrame, train_loss: pd.Series | None = None,
 
 
 def scores_by_grade(frame: pd.DataFrame, scores: dict, ax: Axes | None = None) -> Axes:
-    """Box plots of each model's cosine per gold label, side by side.
+    """Box plots of each model's cosine per gold label grade (binned for continuous ratings), side by side.
 
     Args:
         frame: Pairs with ``label``.
@@ -272,11 +274,12 @@ def scores_by_grade(frame: pd.DataFrame, scores: dict, ax: Axes | None = None) -
         The Axes.
     """
     ax = _axes(ax, (7, 4))
-    long = pd.concat([pd.DataFrame({"label": frame["label"].to_numpy(), "cosine": s, "model": name})
-                      for name, s in scores.items()])
+    grades = label_grade(frame["label"].reset_index(drop=True))
+    long = pd.concat([pd.DataFrame({"label": grades, "cosine": s, "model": name}) for name, s in scores.items()])
     sns.boxplot(data=long, x="label", y="cosine", hue="model", ax=ax, fliersize=2)
-    for level in sorted(frame["label"].unique()):
-        ax.axhline(level, color="grey", lw=0.6, ls=":")
+    if grades.dtype == float:  # graded labels: mark the value each grade's scores should reach
+        for level in sorted(grades.unique()):
+            ax.axhline(level, color="grey", lw=0.6, ls=":")
     ax.set_xlabel("gold label")
     ax.set_ylabel("cosine similarity")
     ax.set_title("Cosine by gold label")
@@ -340,6 +343,28 @@ def slice_gains(table: pd.DataFrame, ax: Axes | None = None, title: str = "") ->
     ax.set_ylabel("")
     ax.set_title(title)
     return ax
+
+
+def slice_gain_panels(slices: pd.DataFrame,
+                      dimensions: Sequence[str] = ("relation", "domain", "label grade", "overlap"),
+                      panels: int = 2) -> np.ndarray:
+    """:func:`slice_gains` side by side for the first ``panels`` of ``dimensions`` that the table has,
+    so a pairs file without ``relation`` or ``domain`` falls back to label grade and word overlap.
+
+    Args:
+        slices: :func:`pairsim_utils.evaluation.slice_metrics` output.
+        dimensions: Slicing dimensions in order of preference.
+        panels: How many to draw.
+
+    Returns:
+        The Axes, one per panel.
+    """
+    present = [d for d in dimensions if d in slices.index.get_level_values("dimension")][:panels]
+    figure, axes = plt.subplots(1, len(present), figsize=(6 * len(present), 5), squeeze=False)
+    for ax, dimension in zip(axes[0], present, strict=True):
+        slice_gains(slices.loc[dimension], ax=ax, title=f"By {dimension}")
+    figure.tight_layout()
+    return axes[0]
 
 
 def reliability_plot(tables: dict, ax: Axes | None = None) -> Axes:

@@ -5,7 +5,12 @@ Every number in the text comes from a table passed in; nothing here is typed by 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import pandas as pd
+
+from pairsim_utils.prepare import SHIPPED_DESCRIPTION, describe_data
 
 METRIC_NAMES = {"spearman": "Spearman", "pearson": "Pearson", "mse": "MSE", "roc_auc": "ROC AUC",
                 "f1": "F1 at the dev threshold"}
@@ -35,8 +40,21 @@ def headline_display(table: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
     return display.loc[[METRIC_NAMES[m] for m in table.index.get_level_values("metric").unique()]]
 
 
+def test_split_note(data: Mapping[str, Any]) -> str:
+    """How new the test pairs are to the model, in words, from :func:`pairsim_utils.prepare.describe_data`.
+
+    Returns:
+        ``"whose concepts never appear in training"``, or the measured share of test pairs with a seen term.
+    """
+    if data.get("phrase_disjoint", True):
+        return "whose concepts never appear in training"
+    return (f"where {data['test_pairs_with_seen_phrase']:.1%} of pairs contain a term that also occurs in training "
+            "(new pairs, mostly of known terms)")
+
+
 def findings_markdown(headline: pd.DataFrame, slices: pd.DataFrame, traps: pd.DataFrame,
-                      benchmarks: pd.DataFrame, base: str, tuned: str) -> str:
+                      benchmarks: pd.DataFrame, base: str, tuned: str,
+                      data: Mapping[str, Any] = SHIPPED_DESCRIPTION) -> str:
     """Plain-words findings for a stakeholder, with every number read from the tables.
 
     Args:
@@ -47,6 +65,7 @@ def findings_markdown(headline: pd.DataFrame, slices: pd.DataFrame, traps: pd.Da
         benchmarks: :func:`pairsim_utils.evaluation.benchmark_table` output.
         base: Name of the base model's column.
         tuned: Name of the fine-tuned model's column.
+        data: The data's description (:func:`pairsim_utils.prepare.describe_data`).
 
     Returns:
         Markdown.
@@ -56,12 +75,15 @@ def findings_markdown(headline: pd.DataFrame, slices: pd.DataFrame, traps: pd.Da
         return with_interval(row["value"], row["low"], row["high"])
 
     gain = headline.loc[("spearman", "difference")]
-    verdict = "a real gain: its whole 95 % interval is above zero" if gain["low"] > 0 else \
-        "not distinguishable from noise: its 95 % interval includes zero"
+    new = "new concepts" if data.get("phrase_disjoint", True) else "held-out pairs"
+    headline_claim = f"Fine-tuning helped on {new}" if gain["low"] > 0 else "Fine-tuning did not clearly help"
+    verdict = ("a real gain: its whole 95 % interval is above zero" if gain["low"] > 0 else
+               "a real loss: its whole 95 % interval is below zero" if gain["high"] < 0 else
+               "not distinguishable from noise: its 95 % interval includes zero")
     lines = [
-        f"- **Fine-tuning helped on new concepts.** On the test split, whose concepts never appear in training, "
-        f"Spearman correlation with the gold labels went from {cell('spearman', base)} (base) to "
-        f"{cell('spearman', tuned)} (fine-tuned); the difference, {with_interval(*gain)}, is {verdict}.",
+        f"- **{headline_claim}.** On the test split, {test_split_note(data)}, Spearman correlation with the "
+        f"gold labels went from {cell('spearman', base)} (base) to {cell('spearman', tuned)} (fine-tuned); "
+        f"the difference, {with_interval(*gain)}, is {verdict}.",
         f"- **Telling related from unrelated pairs** (label ≥ 0.5): ROC AUC {cell('roc_auc', base)} → "
         f"{cell('roc_auc', tuned)}; F1 at a threshold chosen on dev {cell('f1', base)} → {cell('f1', tuned)}.",
         f"- **Scores now mean something on the label's scale**: mean squared error {cell('mse', base)} → "
@@ -100,41 +122,79 @@ def run_summary_markdown(run) -> str:
         Markdown.
     """
     config, environment = run.config, run.environment
+    data = describe_data(environment.get("data_dir", SHIPPED_DESCRIPTION["source"]))
     pairs = environment.get("data_pairs", {})
-    data = (f"{pairs['train']:,} training pairs, with {pairs['dev']:,} development and {pairs['test']:,} test pairs "
-            "whose concepts never occur in training" if pairs else "the project's concept pairs")
+    counts = (f"{pairs['train']:,} training pairs, with {pairs['dev']:,} development and {pairs['test']:,} test pairs "
+              f"{test_split_note(data)}" if pairs else "the data's training split")
+    if data.get("source") == SHIPPED_DESCRIPTION["source"]:
+        task = ("to score how strongly two concepts relate: 1.0 when one acts on the other, 0.5 when they only meet "
+                f"in the same situation, 0.0 otherwise. It learned from {counts}")
+    else:
+        task = (f"to score how strongly two terms relate, on **{data['name']}**: {data['description']} It learned "
+                f"from {counts}. How the splits were made: {data['split_method']}")
     return (f"We fine-tuned **{config.base_model.split('/')[-1]}**, a small sentence-embedding model "
-            f"({config.base_model}), to score how strongly two concepts relate: 1.0 when one acts on the other, "
-            f"0.5 when they only meet in the same situation, 0.0 otherwise. It learned from {data}, using "
+            f"({config.base_model}), {task}, using "
             f"{config.loss} for {config.num_epochs} passes over the data ({environment['steps']:,} steps of "
             f"{config.train_batch_size} pairs, learning rate {config.learning_rate:g}), the configuration of the "
             f"published seed model card. Training took {environment['wall_seconds'] / 60:.1f} minutes on "
             f"{environment['device_name']}.")
 
 
-def recommendation_markdown(headline: pd.DataFrame, benchmarks: pd.DataFrame) -> str:
+def recommendation_markdown(headline: pd.DataFrame, benchmarks: pd.DataFrame,
+                            data: Mapping[str, Any] = SHIPPED_DESCRIPTION) -> str:
     """A recommendation that follows from the measured numbers.
 
     Args:
         headline: :func:`pairsim_utils.evaluation.headline_table` output (test split).
         benchmarks: :func:`pairsim_utils.evaluation.benchmark_table` output.
+        data: The data's description (:func:`pairsim_utils.prepare.describe_data`).
 
     Returns:
         Markdown.
     """
+    shipped = data.get("source") == SHIPPED_DESCRIPTION["source"]
     gain = headline.loc[("spearman", "difference")]
     lines = []
     if gain["low"] > 0:
-        lines.append(f"- **Use the fine-tuned model to score how strongly concepts interact.** It ranks new "
-                     f"concept pairs clearly better than the base model (Spearman +{gain['value']:.2f}, 95 % "
+        task = "score how strongly concepts interact" if shipped else f"score pairs like those of {data['name']}"
+        lines.append(f"- **Use the fine-tuned model to {task}.** It ranks held-out "
+                     f"pairs clearly better than the base model (Spearman +{gain['value']:.2f}, 95 % "
                      f"interval +{gain['low']:.2f} to +{gain['high']:.2f}).")
     else:
-        lines.append("- **Do not switch yet**: the measured gain is within noise.")
+        lines.append(f"- **Do not switch yet**: the measured Spearman change ({gain['value']:+.2f}, 95 % interval "
+                     f"{gain['low']:+.2f} to {gain['high']:+.2f}) is not clearly above zero.")
     change = benchmarks["change"].mean() if not benchmarks.empty else 0.0
     if change < -0.02:
         lines.append(f"- **Keep the base model for general similarity or relatedness.** Fine-tuning lowered "
                      f"agreement with human ratings on the outside benchmarks by {-change:.2f} Spearman on "
                      "average; if one model must do both, retrain with general pairs mixed in, or for fewer epochs.")
-    lines.append("- **Before relying on it, have people rate a sample** of the pairs it scores, especially loose "
-                 "associations (label 0.5), where it is weakest.")
+    if not data.get("phrase_disjoint", True):
+        lines.append(f"- **Test on new terms before trusting it on them**: {data['test_pairs_with_seen_phrase']:.1%} "
+                     "of the test pairs contain a term seen in training, so these figures describe new pairs of "
+                     "known terms.")
+    weakest = "especially loose associations (label 0.5), where it is weakest" if shipped else \
+        "especially the slices where its error fell least (see the analysis notebook)"
+    lines.append(f"- **Before relying on it, have people rate a sample** of the pairs it scores, {weakest}.")
+    return "\n".join(lines)
+
+
+def limitations_markdown(data: Mapping[str, Any], run) -> str:
+    """The limits of a run on data other than the shipped concept pairs, from what was measured.
+
+    Args:
+        data: The data's description (:func:`pairsim_utils.prepare.describe_data`).
+        run: A :class:`pairsim_utils.training.Run`.
+
+    Returns:
+        Markdown.
+    """
+    pairs = run.environment.get("data_pairs", {})
+    lines = [f"- The test split has {pairs.get('test', 0):,} pairs; results per slice rest on fewer."]
+    if not data.get("phrase_disjoint", True):
+        lines.append(f"- {data['test_pairs_with_seen_phrase']:.1%} of the test pairs contain a term that also occurs "
+                     "in training: the figures describe new pairs of mostly known terms, not terms the model never "
+                     "saw.")
+    lines += ["- The seed card's hyperparameters were kept as they are, not tuned for this data.",
+              "- One training run with one seed; the confidence intervals cover the choice of test pairs, not the "
+              "randomness of training."]
     return "\n".join(lines)

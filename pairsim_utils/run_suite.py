@@ -1,30 +1,98 @@
 """Run the course notebooks in order with papermill and export each to HTML (``make run``).
 
-Usage: ``python -m pairsim_utils.run_suite notebooks/01_*.ipynb notebooks/02_*.ipynb ...``
+Usage::
+
+    python -m pairsim_utils.run_suite notebooks/*.ipynb                  # the shipped concept pairs
+    python -m pairsim_utils.run_suite notebooks/*.ipynb --data men       # any data source (see prepare)
+    python -m pairsim_utils.run_suite notebooks/*.ipynb --data my.csv -p epochs 2
+
+On other data than the shipped concept pairs, cells are chosen by their tags (:data:`CELL_TAGS`):
+prose and checks that describe only the concept pairs are left out, and so are the sections that need
+a ``relation`` or ``domain`` column the data lacks.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
-from pairsim_utils.paths import NOTEBOOKS_DIR, REPORTS_DIR, RUNS_DIR, relative_to_repo
+import pandas as pd
+
+from pairsim_utils.data import split_paths
+from pairsim_utils.paths import CONCEPT_PAIRS_DIR, NOTEBOOKS_DIR, REPORTS_DIR, RUNS_DIR, relative_to_repo, repo_path
+from pairsim_utils.prepare import describe_data, is_shipped, prepare_data
 from pairsim_utils.reproducibility import go_offline
+
+CELL_TAGS = {
+    "shipped-data": "kept only on the shipped concept pairs: prose and checks about that data",
+    "other-data": "kept only on other data",
+    "needs-relation": "kept only when the data has a relation column",
+    "needs-domain": "kept only when the data has a domain column",
+}
+
+
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
+"""The kernel's own start-up notices (e.g. that its local TCP link is unencrypted) would clutter the
+progress lines; its errors still show, and cell errors are reported by papermill."""
 
 
 class NotebookFailedError(RuntimeError):
     """A notebook of the suite raised an error while running."""
 
 
-def run_notebook(notebook: Path, output_dir: Path, parameters: dict | None = None) -> Path:
+def keeps_cell(tags: list[str], shipped: bool, columns: set[str]) -> bool:
+    """Returns:
+    Whether a cell with these tags runs on a data set (see :data:`CELL_TAGS`).
+    """
+    return not (("shipped-data" in tags and not shipped) or ("other-data" in tags and shipped)
+                or any(tag.startswith("needs-") and tag[len("needs-"):] not in columns for tag in tags))
+
+
+def select_cells(notebook, data_dir: Path | str, banner: bool = True):
+    """Keep the cells of a notebook that apply to a data set, and say on the copy what it ran on.
+
+    Args:
+        notebook: An ``nbformat`` notebook (changed in place).
+        data_dir: The data folder the notebook will run on.
+        banner: On other data, insert a note after the title naming the data and what was left out.
+
+    Returns:
+        The notebook.
+    """
+    from nbformat.v4 import new_markdown_cell
+
+    shipped = is_shipped(data_dir)
+    columns = set(pd.read_csv(split_paths(repo_path(data_dir))["train"], nrows=0).columns)
+    kept = [cell for cell in notebook.cells if keeps_cell(cell.metadata.get("tags", []), shipped, columns)]
+    left_out = len(notebook.cells) - len(kept)
+    notebook.cells = kept
+    if banner and not shipped:
+        data = describe_data(data_dir)
+        missing = [c for c in ("relation", "domain") if c not in columns]
+        note = (f"> **This copy ran on {data['name']}**: {data['description']} Splits: {data['split_method']}. "
+                f"The numbers, tables and figures below are for this data. {left_out} cells were left out: "
+                "prose and checks written about the shipped concept pairs"
+                + (f", and the sections that need a {' or '.join(f'`{c}`' for c in missing)} column" if missing else "")
+                + ".")
+        notebook.cells.insert(1, new_markdown_cell(note))
+    return notebook
+
+
+def run_notebook(notebook: Path, output_dir: Path, parameters: dict | None = None,
+                 data_dir: Path | str = CONCEPT_PAIRS_DIR, banner: bool = True) -> Path:
     """Execute one notebook from a fresh kernel, in its own folder, into ``output_dir``.
 
     Args:
         notebook: The notebook to run.
         output_dir: Where the executed copy goes.
-        parameters: papermill parameters, injected after the ``parameters`` cell.
+        parameters: papermill parameters, injected after the ``parameters`` cell; those the notebook
+            does not declare are not passed.
+        data_dir: The data it runs on, which decides the cells it keeps (:func:`select_cells`).
+        banner: Let :func:`select_cells` add its note on other data.
 
     Returns:
         The executed copy.
@@ -32,14 +100,18 @@ def run_notebook(notebook: Path, output_dir: Path, parameters: dict | None = Non
     Raises:
         NotebookFailedError: Naming the notebook and the failing cell.
     """
+    import nbformat
     import papermill
 
     executed = output_dir / notebook.name
     output_dir.mkdir(parents=True, exist_ok=True)
+    declared = papermill.inspect_notebook(str(notebook))
+    source = select_cells(nbformat.read(notebook, as_version=4), data_dir, banner)
     try:
-        papermill.execute_notebook(str(notebook), str(executed), parameters=parameters or {},
-                                   cwd=str(notebook.parent), progress_bar=False,
-                                   log_output=False)
+        papermill.execute_notebook(source, str(executed),
+                                   parameters={k: v for k, v in (parameters or {}).items() if k in declared},
+                                   cwd=str(notebook.parent), progress_bar=False, log_output=False,
+                                   extra_arguments=KERNEL_ARGUMENTS)
     except papermill.PapermillExecutionError as error:
         raise NotebookFailedError(
             f"{notebook.name} failed in cell {error.cell_index + 1} ({error.ename}: {error.evalue}). "
@@ -58,11 +130,16 @@ def ensure_analysis(run_name: str, runs_dir: Path = RUNS_DIR) -> Path:
     Returns:
         The folder holding ``headline.csv``, ``slices.csv``, ``benchmarks.csv``, ``findings.md``…
     """
+    import json
+
     analysis = runs_dir / run_name / "analysis"
     if not (analysis / "headline.csv").is_file():
         print(f"{relative_to_repo(analysis)}/ is missing: running notebook 5 to make it.", flush=True)
+        environment = runs_dir / run_name / "environment.json"
+        data_dir = json.loads(environment.read_text(encoding="utf-8"))["data_dir"] if environment.is_file() \
+            else relative_to_repo(CONCEPT_PAIRS_DIR)
         run_notebook(NOTEBOOKS_DIR / "05_similarity_error_analysis.ipynb", REPORTS_DIR / "notebooks",
-                     {"run_name": run_name})
+                     {"run_name": run_name, "data_dir": data_dir}, data_dir)
     return analysis
 
 
@@ -72,7 +149,8 @@ def export_html(executed: Path, page: Path, hide_code: bool = False) -> Path:
     Args:
         executed: An executed notebook.
         page: The HTML file to write.
-        hide_code: Drop cells tagged ``remove-cell`` and the code of cells tagged ``hide-input``
+        hide_code: Drop cells tagged ``remove-cell`` (and papermill's ``injected-parameters``) and the
+            code of cells tagged ``hide-input``
             (nbconvert's TagRemovePreprocessor), and the In/Out prompts: the stakeholder view.
 
     Returns:
@@ -84,7 +162,7 @@ def export_html(executed: Path, page: Path, hide_code: bool = False) -> Path:
 
     exporter = HTMLExporter(embed_images=True, exclude_input_prompt=hide_code, exclude_output_prompt=hide_code)
     if hide_code:
-        exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"remove-cell"},
+        exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"remove-cell", "injected-parameters"},
                                                              remove_input_tags={"hide-input"}), enabled=True)
     body, _ = exporter.from_notebook_node(nbformat.read(executed, as_version=4))
     page.parent.mkdir(parents=True, exist_ok=True)
@@ -92,12 +170,13 @@ def export_html(executed: Path, page: Path, hide_code: bool = False) -> Path:
     return page
 
 
-def contents_page(pages: list[Path], target: Path) -> Path:
+def contents_page(pages: list[Path], target: Path, data_name: str = "") -> Path:
     """Write the course's contents page, linking every notebook's page in order.
 
     Args:
         pages: HTML pages of the executed notebooks.
         target: The contents page to write (e.g. ``reports/course.html``).
+        data_name: The data the notebooks ran on, when it is not the shipped concept pairs.
 
     Returns:
         The contents page.
@@ -114,10 +193,21 @@ def contents_page(pages: list[Path], target: Path) -> Path:
             first = "".join(cells[0]["source"]).splitlines()[0] if cells else ""
             title = first.lstrip("# ").strip() or title
         items.append(f'<li><a href="{page.relative_to(target.parent).as_posix()}">{html.escape(title)}</a></li>')
-    target.write_text("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>pairsim course</title></head>"
-                      "<body><h1>pairsim: the course</h1><p>Every notebook, executed on this machine.</p>"
+    on = f" on {html.escape(data_name)}" if data_name else ""
+    target.write_text(f"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>pairsim course{on}</title></head>"
+                      f"<body><h1>pairsim: the course{on}</h1><p>Every notebook, executed on this machine.</p>"
                       f"<ol>{''.join(items)}</ol></body></html>\n", encoding="utf-8")
     return target
+
+
+def parameter_value(text: str) -> Any:
+    """Returns:
+    A ``-p`` value as a Python literal when it is one (``3``, ``None``, ``True``), else the text.
+    """
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -129,31 +219,52 @@ def main(argv: list[str] | None = None) -> int:
     Returns:
         The process exit status.
     """
+    from pairsim_utils.data import PairsFileError
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="+", type=Path)
-    parser.add_argument("--reports", type=Path, default=REPORTS_DIR)
+    parser.add_argument("--data", help="a pairs CSV, a folder of split CSVs, or a named data set (men); "
+                                       "default: the shipped concept pairs")
+    parser.add_argument("--run-name", help="run and report name; default: seed, or the data's name")
+    parser.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
+                        help="a notebook parameter, e.g. -p epochs 2 (passed to the notebooks that declare it)")
+    parser.add_argument("--reports", type=Path, help="where the reports go; default reports/, or reports/<name>/")
     args = parser.parse_args(argv)
     go_offline()
     started = time.perf_counter()
+    data_dir, run_name, reports = CONCEPT_PAIRS_DIR, args.run_name or "seed", args.reports or REPORTS_DIR
+    if args.data and not is_shipped(args.data) and args.data != "concept_pairs":
+        try:
+            data_dir = prepare_data(args.data, name=args.run_name)
+        except PairsFileError as error:
+            print(f"✗ The data cannot be used. {error}", file=sys.stderr)
+            return 1
+        run_name = args.run_name or data_dir.name
+        reports = args.reports or REPORTS_DIR / run_name
+        data = describe_data(data_dir)
+        print(f"Data: {data['name']}, prepared in {relative_to_repo(data_dir)}/ ({data['split_method']}).", flush=True)
+    parameters = {"data_dir": relative_to_repo(data_dir), "run_name": run_name,
+                  **{name: parameter_value(value) for name, value in args.parameter}}
     pages = []
     for notebook in args.notebooks:
         began = time.perf_counter()
         print(f"▶ {notebook.name} …", flush=True)
+        findings = "findings" in notebook.stem
         try:
-            executed = run_notebook(notebook, args.reports / "notebooks")
+            executed = run_notebook(notebook, reports / "notebooks", parameters, data_dir, banner=not findings)
         except NotebookFailedError as error:
             print(f"✗ {error}", file=sys.stderr)
             return 1
-        pages.append(export_html(executed, args.reports / "html" / f"{executed.stem}.html"))
-        if "findings" in notebook.stem:
-            export_html(executed, args.reports / "findings.html", hide_code=True)
+        pages.append(export_html(executed, reports / "html" / f"{executed.stem}.html"))
+        if findings:
+            export_html(executed, reports / "findings.html", hide_code=True)
         print(f"✓ {notebook.name} in {time.perf_counter() - began:.0f} s", flush=True)
-    contents_page(pages, args.reports / "course.html")
+    contents_page(pages, reports / "course.html", "" if is_shipped(data_dir) else describe_data(data_dir)["name"])
     print(f"Done in {time.perf_counter() - started:.0f} s. Reports:")
-    print(f"  course (every notebook, with code): {relative_to_repo(args.reports / 'course.html')}")
-    if (args.reports / "findings.html").is_file():
-        print(f"  findings (for stakeholders, no code): {relative_to_repo(args.reports / 'findings.html')}")
-    print(f"  executed notebooks: {relative_to_repo(args.reports / 'notebooks')}/")
+    print(f"  course (every notebook, with code): {relative_to_repo(reports / 'course.html')}")
+    if (reports / "findings.html").is_file():
+        print(f"  findings (for stakeholders, no code): {relative_to_repo(reports / 'findings.html')}")
+    print(f"  executed notebooks: {relative_to_repo(reports / 'notebooks')}/")
     return 0
 
 

@@ -5,11 +5,37 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 
 from pairsim_utils.data import card_statistics, token_counts, word_overlap
 
 GRADE_NAMES = {1.0: "1.0 interaction", 0.5: "0.5 loose", 0.0: "0.0 unrelated or trap"}
+RATING_BINS = ("0 to 0.25", "0.25 to 0.5", "0.5 to 0.75", "0.75 to 1")
+
+
+def label_grade(labels: pd.Series) -> pd.Series:
+    """Group labels into grades: our graded labels (0, 0.5, 1) as they are; continuous human
+    ratings (e.g. MEN's) into four equal-width bins, so per-grade tables and plots work for both.
+
+    Args:
+        labels: Labels in 0-1.
+
+    Returns:
+        Floats 0.0 / 0.5 / 1.0, or an ordered categorical of the bins in :data:`RATING_BINS`.
+    """
+    values = labels.astype(float)
+    if set(values.unique()) <= set(GRADE_NAMES):
+        return values
+    return pd.cut(values, bins=np.linspace(0, 1, len(RATING_BINS) + 1), include_lowest=True, labels=list(RATING_BINS))
+
+
+def grade_names(labels: pd.Series) -> pd.Series:
+    """Returns:
+    Each label's grade as readers see it: ``"1.0 interaction"``… for our grades, the bin otherwise.
+    """
+    grades = label_grade(labels)
+    return grades.map(GRADE_NAMES) if grades.dtype == float else grades
 
 
 def card_comparison(train: pd.DataFrame, card: pd.DataFrame, tokenizer) -> pd.DataFrame:
@@ -33,9 +59,9 @@ def label_distribution(splits: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     """Returns:
     Pairs per label grade (rows) and split (columns), with a ``share`` column per split.
     """
-    counts = pd.DataFrame({name: frame["label"].value_counts() for name, frame in splits.items()})
+    counts = pd.DataFrame({name: label_grade(frame["label"]).value_counts() for name, frame in splits.items()})
     counts = counts.sort_index(ascending=False).fillna(0).astype(int)
-    counts.index = [GRADE_NAMES.get(v, f"{v:g}") for v in counts.index]
+    counts.index = [GRADE_NAMES.get(v, v) for v in counts.index]
     counts.index.name = "label"
     shares = (counts / counts.sum()).round(3).add_suffix(" share")
     return pd.concat([counts, shares], axis=1)
@@ -56,8 +82,8 @@ def domain_grade_table(frame: pd.DataFrame) -> pd.DataFrame:
     """Returns:
     Pairs per domain (rows) and label grade (columns), with a total.
     """
-    table = pd.crosstab(frame["domain"], frame["label"].map(GRADE_NAMES))
-    table = table[[g for g in GRADE_NAMES.values() if g in table.columns]]
+    table = pd.crosstab(frame["domain"], grade_names(frame["label"]))
+    table = table[[g for g in (*GRADE_NAMES.values(), *reversed(RATING_BINS)) if g in table.columns]]
     table["total"] = table.sum(axis=1)
     return table.sort_values("total", ascending=False)
 
@@ -97,8 +123,9 @@ def overlap_by_label(frame: pd.DataFrame) -> pd.DataFrame:
     Per label grade, the share of pairs whose phrases share a word.
     """
     shares = [word_overlap(a, b) > 0 for a, b in zip(frame["sentence_0"], frame["sentence_1"], strict=True)]
-    table = frame.assign(shares_word=shares).groupby("label")["shares_word"].agg(["size", "mean"])
-    table.index = [GRADE_NAMES.get(v, f"{v:g}") for v in table.index]
+    grades = label_grade(frame["label"])
+    table = frame.assign(shares_word=shares).groupby(grades, observed=True)["shares_word"].agg(["size", "mean"])
+    table.index = [GRADE_NAMES.get(v, v) for v in table.index]
     return table.rename(columns={"size": "pairs", "mean": "share_with_common_word"}).round(3)
 
 
@@ -106,13 +133,13 @@ def most_connected(frame: pd.DataFrame, top: int = 15) -> pd.DataFrame:
     """The concepts that take part in the most pairs (their degree in the pair graph).
 
     Returns:
-        ``top`` rows: ``concept``, ``pairs``, and how many of them are label 1.0, 0.5 and 0.0.
+        ``top`` rows: ``concept``, ``pairs``, and how many of them fall in each label grade.
     """
     rows = []
     for column in ("sentence_0", "sentence_1"):
         rows.append(frame[[column, "label"]].rename(columns={column: "concept"}))
     long = pd.concat(rows)
-    table = pd.crosstab(long["concept"], long["label"].map(GRADE_NAMES))
+    table = pd.crosstab(long["concept"], grade_names(long["label"]))
     table.insert(0, "pairs", table.sum(axis=1))
     return table.sort_values(["pairs", "concept"], ascending=[False, True]).head(top)
 

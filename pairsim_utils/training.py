@@ -365,6 +365,39 @@ def ensure_trained(config: TrainingConfig = SEED_CONFIG, run_name: str = "seed",
     return train(config, run_dir, data_dir, **train_options)
 
 
+def ensure_run(run_name: str = "seed", data_dir: Path | str = CONCEPT_PAIRS_DIR, runs_dir: Path | str = RUNS_DIR,
+               config: TrainingConfig = SEED_CONFIG, **train_options: Any) -> Path:
+    """The finished run of that name, whatever settings trained it; trained with ``config`` only when
+    there is none. Notebooks that *read* a run (4, 5) use this, so that a run notebook 3 trained with
+    other settings (``-p epochs 2``) is analysed rather than replaced.
+
+    Args:
+        run_name: The run, as in ``runs/<run_name>``.
+        data_dir: The data the run must have been trained on.
+        runs_dir: Parent folder of runs.
+        config: Settings for training when no finished run exists.
+        train_options: Passed on to :func:`ensure_trained`.
+
+    Returns:
+        The run directory.
+
+    Raises:
+        ValueError: When the finished run was trained on other data than ``data_dir``.
+    """
+    run_dir, data_dir = repo_path(runs_dir) / run_name, repo_path(data_dir)
+    recorded = run_dir / "fingerprint.json"
+    if (run_dir / "metrics.json").is_file() and recorded.is_file():
+        trained_on = json.loads(recorded.read_text(encoding="utf-8"))["data"]
+        if trained_on != fingerprint(config, data_dir)["data"]:
+            raise ValueError(f"{relative_to_repo(run_dir)}/ was trained on other data than "
+                             f"{relative_to_repo(data_dir)}/: choose another run_name, or retrain it (notebook 3 "
+                             "with force=True).")
+        print(f"Reading the finished run in {relative_to_repo(run_dir)}/ (its settings are in config.json).",
+              flush=True)
+        return run_dir
+    return ensure_trained(config, run_name, data_dir, runs_dir, **train_options)
+
+
 @dataclass(frozen=True)
 class Run:
     """A finished run, read back from its directory."""

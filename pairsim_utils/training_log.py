@@ -42,17 +42,24 @@ def window_means(curve: pd.DataFrame, steps: Iterable[int], window: int) -> pd.S
 
     Args:
         curve: :func:`training_curve` output, logged at a step interval dividing ``window``.
-        steps: Steps at which to report.
+        steps: Steps at which to report; those past the end of the log (a shorter run than the
+            card's) are left out.
         window: Window length in steps.
 
     Returns:
-        Mean loss per requested step.
+        Mean loss per requested step that the log reaches.
+
+    Raises:
+        ValueError: When the window is not a multiple of the logging interval, or the log has a gap
+            inside a window.
     """
     interval = int(curve["step"].diff().dropna().mode().iloc[0]) if len(curve) > 1 else window
     if window % interval:
         raise ValueError(f"window {window} is not a multiple of the logging interval {interval}")
     means = {}
     for step in steps:
+        if step > curve["step"].max():
+            continue
         inside = curve[(curve["step"] > step - window) & (curve["step"] <= step)]
         if len(inside) * interval != window:
             raise ValueError(f"the log does not cover steps {step - window + 1}-{step}")

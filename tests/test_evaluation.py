@@ -30,6 +30,7 @@ from pairsim_utils.evaluation import (
     slice_columns,
     slice_metrics,
     threshold_metrics,
+    trap_table,
     worst_errors,
 )
 
@@ -182,8 +183,28 @@ def test_embedding_map_and_domain_separation():
 
 def test_benchmark_table(base_model, tmp_path):
     caches = {name: EmbeddingCache(base_model, cache_dir=tmp_path) for name in ("base", "same")}
-    table = benchmark_table(caches, {"tiny": PAIRS}, {"tiny": "relatedness"})
+    table = benchmark_table(caches, {"tiny": PAIRS}, {"tiny": "relatedness"}, min_pairs=3)
     assert table.loc["tiny", "change"] == pytest.approx(0.0, abs=1e-6) and table.loc["tiny", "pairs"] == 6
+
+
+def test_benchmark_table_leaves_out_the_data_sets_own_pairs(base_model, tmp_path):
+    caches = {"base": EmbeddingCache(base_model, cache_dir=tmp_path)}
+    own = pd.DataFrame({"sentence_0": ["sandpaper", "DROUGHT"], "sentence_1": ["wood", "scarcity"],
+                        "label": [1.0, 1.0]})
+    table = benchmark_table(caches, {"tiny": PAIRS}, {"tiny": "relatedness"}, seen=[own], min_pairs=3)
+    assert table.loc["tiny", ["pairs", "left out"]].tolist() == [4, 2]  # either order, any case
+    assert table.loc["tiny", "base"] == pytest.approx(
+        regression_metrics(PAIRS["label"].to_numpy()[2:], caches["base"].score(PAIRS.iloc[2:]))["spearman"])
+    dropped = benchmark_table(caches, {"tiny": PAIRS}, {"tiny": "relatedness"}, seen=[own], min_pairs=5)
+    assert dropped.empty and "change" in dropped.columns
+
+
+def test_trap_table_reads_relation_and_is_empty_without_it():
+    scores = {"a": np.array([0.9, 0.8, 0.7, 0.1, 0.2, 0.6]), "b": np.array([0.9, 0.8, 0.7, 0.1, 0.2, 0.1])}
+    table = trap_table(PAIRS, scores, {"a": 0.5, "b": 0.5})
+    assert table.loc["a", "share above threshold"] == 1.0 and table.loc["b", "share above threshold"] == 0.0
+    assert table.loc["b", "mean cosine"] == pytest.approx(0.1)
+    assert trap_table(PAIRS.drop(columns="relation"), scores, {"a": 0.5, "b": 0.5}).empty
 
 
 def test_cache_dir_default_is_under_runs():

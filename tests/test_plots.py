@@ -70,3 +70,19 @@ def test_training_plots_label_their_axes():
     ax = epoch_metrics(evaluation, train_loss=pd.Series([0.3, 0.1], index=[1.0, 2.0]))
     assert ax.get_xlabel() == "epoch" and len(ax.get_legend().get_texts()) == 3
     plt.close("all")
+
+
+def test_slice_gain_panels_fall_back_when_relation_and_domain_are_missing():
+    import pandas as pd
+
+    from pairsim_utils.plots import scores_by_grade, slice_gain_panels
+
+    index = pd.MultiIndex.from_tuples([("label grade", "0 to 0.25"), ("label grade", "0.75 to 1"),
+                                       ("overlap", "no shared word")], names=["dimension", "slice"])
+    slices = pd.DataFrame({"mae gain": [0.1, -0.05, 0.02]}, index=index)
+    axes = slice_gain_panels(slices)
+    assert [ax.get_title() for ax in axes] == ["By label grade", "By overlap"]
+    frame = pd.DataFrame({"label": [0.1, 0.3, 0.6, 0.9]})
+    ax = scores_by_grade(frame, {"base": np.array([0.2, 0.3, 0.4, 0.5])})
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["0 to 0.25", "0.25 to 0.5", "0.5 to 0.75", "0.75 to 1"]
+    plt.close("all")

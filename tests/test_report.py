@@ -52,5 +52,24 @@ def test_benchmark_table_shape_is_what_findings_expect(base_model, tmp_path):
 
     frame = pd.DataFrame({"sentence_0": ["car", "cup"], "sentence_1": ["road", "coffee"], "label": [0.3, 0.9]})
     caches = {"base": EmbeddingCache(base_model, cache_dir=tmp_path)}
-    table = benchmark_table(caches, {"tiny": frame}, {"tiny": "relatedness"})
+    table = benchmark_table(caches, {"tiny": frame}, {"tiny": "relatedness"}, min_pairs=2)
     assert {"measures", "pairs", "base", "change"} <= set(table.columns)
+
+
+def test_text_for_other_data_says_how_new_the_test_pairs_are():
+    from types import SimpleNamespace
+
+    from pairsim_utils.report import limitations_markdown, recommendation_markdown, test_split_note
+
+    frame, scores, headline = tables()
+    slices = slice_metrics(frame, scores, min_pairs=1)
+    data = {"name": "MEN", "phrase_disjoint": False, "test_pairs_with_seen_phrase": 0.995, "source": "men"}
+    assert test_split_note({"phrase_disjoint": True}) == "whose concepts never appear in training"
+    assert "99.5% of pairs contain a term" in test_split_note(data)
+    text = findings_markdown(headline, slices, pd.DataFrame(), pd.DataFrame(), "base", "tuned", data=data)
+    assert "held-out pairs" in text and "99.5%" in text and "never appear" not in text
+    advice = recommendation_markdown(headline, pd.DataFrame(), data)
+    assert "pairs like those of MEN" in advice and "Test on new terms" in advice and "loose associations" not in advice
+    run = SimpleNamespace(environment={"data_pairs": {"test": 1000}})
+    limits = limitations_markdown(data, run)
+    assert "1,000 pairs" in limits and "99.5% of the test pairs" in limits

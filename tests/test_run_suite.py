@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
@@ -72,6 +74,120 @@ def test_ensure_analysis_returns_existing_tables_without_running(tmp_path, monke
     monkeypatch.setattr(run_suite, "run_notebook", lambda *a, **k: pytest.fail("should not run notebook 5"))
     assert run_suite.ensure_analysis("seed", runs_dir=tmp_path) == analysis
     calls = []
-    monkeypatch.setattr(run_suite, "run_notebook", lambda notebook, out, params: calls.append((notebook.name, params)))
+    monkeypatch.setattr(run_suite, "run_notebook",
+                        lambda notebook, out, params, data_dir: calls.append((notebook.name, params, data_dir)))
     run_suite.ensure_analysis("other", runs_dir=tmp_path)
-    assert calls == [("05_similarity_error_analysis.ipynb", {"run_name": "other"})]
+    shipped = "data/concept_pairs"
+    assert calls == [("05_similarity_error_analysis.ipynb", {"run_name": "other", "data_dir": shipped}, shipped)]
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "environment.json").write_text('{"data_dir": "runs/data/mine"}')
+    run_suite.ensure_analysis("mine", runs_dir=tmp_path)
+    assert calls[-1][1:] == ({"run_name": "mine", "data_dir": "runs/data/mine"}, "runs/data/mine")
+
+
+def _tagged(source, *tags, markdown=False):
+    from nbformat.v4 import new_markdown_cell
+
+    cell = new_markdown_cell(source) if markdown else new_code_cell(source)
+    cell.metadata["tags"] = list(tags)
+    return cell
+
+
+@pytest.mark.parametrize(("tags", "shipped", "columns", "kept"), [
+    ([], False, set(), True),
+    (["shipped-data"], True, set(), True),
+    (["shipped-data"], False, {"relation", "domain"}, False),
+    (["other-data"], True, set(), False),
+    (["other-data"], False, set(), True),
+    (["needs-relation"], False, {"relation"}, True),
+    (["needs-relation"], True, {"domain"}, False),
+    (["needs-domain", "nbval-ignore-output"], False, {"relation"}, False),
+])
+def test_keeps_cell_by_tags(tags, shipped, columns, kept):
+    from pairsim_utils.run_suite import keeps_cell
+
+    assert keeps_cell(tags, shipped, columns) is kept
+
+
+def test_select_cells_drops_what_does_not_apply_and_says_so(tmp_path):
+    from pairsim_utils.prepare import prepare_data
+    from pairsim_utils.run_suite import select_cells
+
+    notebook = new_notebook(cells=[_tagged("# Title", markdown=True), new_code_cell("x = 1"),
+                                   _tagged("about our pairs", "shipped-data", markdown=True),
+                                   _tagged("relations()", "needs-relation"), _tagged("other()", "other-data")])
+    shipped = select_cells(nbformat.from_dict(notebook), "data/concept_pairs")
+    assert [c.source for c in shipped.cells] == ["# Title", "x = 1", "about our pairs", "relations()"]
+    source = tmp_path / "rated.csv"
+    source.write_text("sentence_0,sentence_1,label\n" + "".join(f"w{i},v{i},{i / 30:.3f}\n" for i in range(30)))
+    prepared = prepare_data(source, target_root=tmp_path / "prepared")
+    mine = select_cells(nbformat.from_dict(notebook), prepared)
+    assert [c.source for c in mine.cells][2:] == ["x = 1", "other()"]
+    banner = mine.cells[1].source
+    assert "This copy ran on rated" in banner and "2 cells were left out" in banner and "`relation`" in banner
+    assert "drawn at random" in banner
+
+
+def test_only_declared_parameters_are_passed(tmp_path):
+    from nbformat.v4 import new_notebook as notebook_of
+
+    notebook = notebook_of(cells=[_tagged("run_name = 'seed'", "parameters"), new_code_cell("print(run_name)")])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = tmp_path / "p.ipynb"
+    nbformat.write(notebook, path)
+    executed = nbformat.read(run_notebook(path, tmp_path / "out", {"run_name": "mine", "epochs": 2}), as_version=4)
+    injected = next(c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", []))
+    assert "run_name = \"mine\"" in injected.source and "epochs" not in injected.source
+    assert executed.cells[-1].outputs[0]["text"] == "mine\n"
+
+
+def test_bad_data_fails_before_any_notebook_runs(tmp_path, capsys):
+    source = tmp_path / "broken.csv"
+    source.write_text("sentence_0,sentence_1,label\nrose,thorn,\n")
+    notebook = _write(tmp_path / "01_never.ipynb", "raise RuntimeError('must not run')")
+    assert main([str(notebook), "--data", str(source), "--reports", str(tmp_path / "r")]) == 1
+    error = capsys.readouterr().err
+    assert "broken.csv: line 2, column 'label': empty label" in error and "must not run" not in error
+
+
+@pytest.fixture
+def small_run_name():
+    """A run of the real notebooks on a small file; its run and prepared data are removed afterwards."""
+    import shutil
+
+    from pairsim_utils.paths import RUNS_DIR
+
+    name = "unit-test-small-file"
+    yield name
+    for path in (RUNS_DIR / name, RUNS_DIR / "data" / name):
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def test_the_suite_reruns_on_a_small_pairs_file_without_metadata(tmp_path, small_run_name, capsys):
+    """The parameter path end to end: validate, split, train (1 epoch: a unit test, not a result),
+    analyse and report on a file with continuous labels and no relation/domain columns."""
+    from pairsim_utils.paths import BENCHMARKS_DIR, NOTEBOOKS_DIR, RUNS_DIR
+
+    source = tmp_path / "rated.csv"
+    import pandas as pd
+
+    pd.read_csv(BENCHMARKS_DIR / "men_test.csv").head(200)[["sentence_0", "sentence_1", "label"]].to_csv(
+        source, index=False)
+    notebooks = [str(path) for path in sorted(NOTEBOOKS_DIR.glob("0[13456]_*.ipynb"))]
+    reports = tmp_path / "reports"
+    status = main([*notebooks, "--data", str(source), "--run-name", small_run_name, "--reports", str(reports),
+                   "-p", "epochs", "1", "-p", "resamples", "50"])
+    assert status == 0, capsys.readouterr().err
+    run = json.loads((RUNS_DIR / small_run_name / "environment.json").read_text())
+    assert run["data_dir"] == f"runs/data/{small_run_name}" and run["data_pairs"]["test"] == 30
+    assert json.loads((RUNS_DIR / small_run_name / "config.json").read_text())["num_epochs"] == 1
+    analysis = RUNS_DIR / small_run_name / "analysis"
+    slices = pd.read_csv(analysis / "slices.csv")
+    assert "relation" not in set(slices["dimension"]) and "label grade" in set(slices["dimension"])
+    findings = (reports / "findings.html").read_text(encoding="utf-8")
+    assert "rated" in findings and "drawn at random" in findings and "Traceback" not in findings
+    assert "run_name" not in findings  # papermill's injected parameters are code, hidden from stakeholders
+    executed = nbformat.read(reports / "notebooks" / "05_similarity_error_analysis.ipynb", as_version=4)
+    assert "This copy ran on" in executed.cells[1].source
+    assert not any("lexical_trap" in c.source for c in executed.cells if c.cell_type == "code")
+    assert (reports / "course.html").is_file()

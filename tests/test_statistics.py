@@ -82,3 +82,21 @@ def test_lengths_and_card_comparison(splits, base_model):
     assert comparison.loc["sentence_0", ("mean", "seed card")] == 3.37
     assert comparison.loc["label", ("mean", "ours")] == pytest.approx(0.5)
     assert list(comparison.columns.get_level_values(0)) == ["min", "min", "mean", "mean", "max", "max"]
+
+
+def test_label_grade_keeps_our_grades_and_bins_continuous_ratings():
+    from pairsim_utils.statistics import RATING_BINS, label_grade
+
+    graded = label_grade(pd.Series([1.0, 0.5, 0.0]))
+    assert graded.tolist() == [1.0, 0.5, 0.0] and graded.dtype == float
+    rated = label_grade(pd.Series([0.0, 0.25, 0.26, 0.74, 1.0]))
+    assert rated.tolist() == [RATING_BINS[0], RATING_BINS[0], RATING_BINS[1], RATING_BINS[2], RATING_BINS[3]]
+
+
+def test_tables_work_on_continuous_ratings_without_metadata():
+    rated = pd.DataFrame({"sentence_0": ["sun", "cat", "car", "tea"], "sentence_1": ["moon", "dog", "road", "cup"],
+                          "label": [0.9, 0.8, 0.55, 0.1]})
+    distribution = label_distribution({"train": rated})
+    assert distribution.loc["0.75 to 1", "train"] == 2 and distribution["train"].sum() == 4
+    assert overlap_by_label(rated)["pairs"].sum() == 4
+    assert most_connected(rated)["pairs"].sum() == 8

@@ -121,6 +121,24 @@ def test_finished_run_is_reused_and_force_retrains(finished_run, monkeypatch, tm
     assert calls == [TINY] and not copy.exists()  # force starts from a clean directory
 
 
+def test_reading_notebooks_use_a_finished_run_whatever_its_settings(finished_run, monkeypatch, tmp_path):
+    from pairsim_utils.training import ensure_run
+
+    copy = shutil.copytree(finished_run, tmp_path / "tiny")
+    monkeypatch.setattr(training, "train", lambda *a, **k: pytest.fail("must not retrain a finished run"))
+    assert ensure_run("tiny", CONCEPT_PAIRS_DIR, runs_dir=tmp_path) == copy  # TINY, not the seed configuration
+    other = tmp_path / "other-data"
+    other.mkdir()
+    for split in ("train", "dev", "test"):
+        (other / f"{split}.csv").write_text("sentence_0,sentence_1,label\nIce,Salt,1.0\n")
+    with pytest.raises(ValueError, match="tiny/ was trained on other data"):
+        ensure_run("tiny", other, runs_dir=tmp_path)
+    calls = []
+    monkeypatch.setattr(training, "ensure_trained", lambda config, name, *a, **k: calls.append((config, name)))
+    ensure_run("missing", CONCEPT_PAIRS_DIR, runs_dir=tmp_path)
+    assert calls == [(SEED_CONFIG, "missing")]
+
+
 def test_different_configuration_retrains(tmp_path, monkeypatch):
     run_dir = tmp_path / "x"
     run_dir.mkdir()

@@ -37,8 +37,9 @@ def test_window_means_refuse_what_the_log_cannot_answer():
     curve = training_curve(synthetic_log())
     with pytest.raises(ValueError, match="not a multiple of the logging interval 10"):
         window_means(curve, [50], window=25)
-    with pytest.raises(ValueError, match="does not cover steps 61-110"):
-        window_means(curve, [110], window=50)
+    with pytest.raises(ValueError, match="does not cover steps 1-50"):
+        window_means(curve.drop(index=30), [50], window=50)
+    assert window_means(curve, [50, 100, 150], window=50).index.tolist() == [50, 100]  # 150: past the log
 
 
 def test_smoothing_and_epoch_boundaries():
