@@ -48,7 +48,7 @@ def test_findings_page_renders_with_its_content(chromium, findings, tmp_path):
     dom = result.stdout
     assert "Uncaught" not in result.stderr, "a script on the page failed"
     assert "<table" in dom and "Spearman" in dom and "fine-tuned" in dom, "headline table missing"
-    assert "Findings: teaching a small embedding model" in dom
+    assert "Findings: fine-tuning a small embedding model" in dom
     body = re.sub(r"<(style|script)\b.*?</\1>", "", dom, flags=re.S)
     assert not re.search(r'class="[^"]*jp-InputArea-editor', body), "a code cell is visible"
     assert "import " not in body and "setup_notebook" not in body, "code text is visible"
