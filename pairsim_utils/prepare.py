@@ -33,6 +33,8 @@ SPLIT_RECORD = "split.json"
 HELD_OUT_SHARE = 0.15
 """Share of a file cut off for each missing held-out split (dev, test)."""
 MIN_PAIRS_TO_SPLIT = 20
+RESERVED_NAMES = frozenset({"data", "cache", "seed"})
+"""Folders under ``runs/`` that a prepared data set must not take (or the shipped data's run)."""
 NAMED_SOURCES = {
     "men": {"train": BENCHMARKS_DIR / "men_dev.csv", "test": BENCHMARKS_DIR / "men_test.csv"},
 }
@@ -73,6 +75,7 @@ def source_files(source: str | Path) -> tuple[str, dict[str, Path]]:
         return str(source).lower(), dict(NAMED_SOURCES[str(source).lower()])
     path = repo_path(source)
     name = re.sub(r"[^A-Za-z0-9_.-]+", "-", path.stem if path.is_file() else path.name).strip("-.") or "pairs"
+    name = f"{name}-pairs" if name in RESERVED_NAMES else name
     if path.is_file():
         return name, {"all": path}
     if path.is_dir():

@@ -24,7 +24,7 @@ import pandas as pd
 
 from pairsim_utils.data import split_paths
 from pairsim_utils.paths import CONCEPT_PAIRS_DIR, NOTEBOOKS_DIR, REPORTS_DIR, RUNS_DIR, relative_to_repo, repo_path
-from pairsim_utils.prepare import describe_data, is_shipped, prepare_data
+from pairsim_utils.prepare import RESERVED_NAMES, describe_data, is_shipped, prepare_data
 from pairsim_utils.reproducibility import go_offline
 
 CELL_TAGS = {
@@ -234,6 +234,10 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     data_dir, run_name, reports = CONCEPT_PAIRS_DIR, args.run_name or "seed", args.reports or REPORTS_DIR
     if args.data and not is_shipped(args.data) and args.data != "concept_pairs":
+        if args.run_name in RESERVED_NAMES:
+            print(f"✗ --run-name {args.run_name} is taken (runs/{args.run_name}/ is used by the suite); "
+                  "choose another name.", file=sys.stderr)
+            return 1
         try:
             data_dir = prepare_data(args.data, name=args.run_name)
         except PairsFileError as error:

@@ -90,6 +90,7 @@ def test_unexpected_column_and_missing_source_are_clear(tmp_path):
         prepare_data(source, target_root=tmp_path / "prepared")
     with pytest.raises(PairsFileError, match="no such file or folder"):
         source_files(tmp_path / "nowhere.csv")
+    assert source_files(_pairs_file(tmp_path / "cache.csv"))[0] == "cache-pairs"  # runs/cache/ holds embeddings
 
 
 def test_too_small_a_file_cannot_be_split(tmp_path):

@@ -148,6 +148,8 @@ def test_bad_data_fails_before_any_notebook_runs(tmp_path, capsys):
     assert main([str(notebook), "--data", str(source), "--reports", str(tmp_path / "r")]) == 1
     error = capsys.readouterr().err
     assert "broken.csv: line 2, column 'label': empty label" in error and "must not run" not in error
+    assert main([str(notebook), "--data", str(source), "--run-name", "cache"]) == 1
+    assert "--run-name cache is taken" in capsys.readouterr().err
 
 
 @pytest.fixture
