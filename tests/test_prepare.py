@@ -99,6 +99,17 @@ def test_too_small_a_file_cannot_be_split(tmp_path):
         prepare_data(source, target_root=tmp_path / "prepared")
 
 
+def test_disjointness_counts_every_pair_of_splits():
+    from pairsim_utils.prepare import phrase_disjoint
+
+    def pairs(*rows):
+        return pd.DataFrame(rows, columns=["sentence_0", "sentence_1"])
+
+    apart = {"train": pairs(("a", "b")), "dev": pairs(("c", "d")), "test": pairs(("e", "f"))}
+    assert phrase_disjoint(apart)
+    assert not phrase_disjoint({**apart, "test": pairs(("C", "f"))})  # dev and test share "c"
+
+
 def test_shipped_data_is_recognised_and_described():
     assert is_shipped("data/concept_pairs") and is_shipped(CONCEPT_PAIRS_DIR)
     assert not is_shipped("runs/data/men")
