@@ -133,6 +133,13 @@ def _check_label(text: str) -> tuple[float | None, str | None]:
     return value, None
 
 
+def pair_key(first: str, second: str) -> frozenset[str]:
+    """Returns:
+    A key for a pair that ignores order, case and surrounding spaces: the same pair in any file has the same key.
+    """
+    return frozenset((first.strip().lower(), second.strip().lower()))
+
+
 def load_pairs(path: Path | str, extra_columns: Iterable[str] = OPTIONAL_COLUMNS,
                verify: bool = True) -> pd.DataFrame:
     """Read and validate one pairs file.
@@ -183,7 +190,7 @@ def load_pairs(path: Path | str, extra_columns: Iterable[str] = OPTIONAL_COLUMNS
         if first and first == second:
             problems.append(f"line {line}, column 'sentence_1': self-pair "
                             f"({record['sentence_0']!r} with itself)")
-        key = frozenset((first, second))
+        key = pair_key(first, second)
         if first and second and key in seen:
             problems.append(f"line {line}, columns 'sentence_0'/'sentence_1': duplicate pair "
                             f"{record['sentence_0']!r} / {record['sentence_1']!r} "

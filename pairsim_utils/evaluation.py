@@ -16,7 +16,7 @@ import pandas as pd
 from scipy import stats
 from sklearn import metrics as skm
 
-from pairsim_utils.data import word_overlap
+from pairsim_utils.data import pair_key, word_overlap
 from pairsim_utils.paths import RUNS_DIR
 from pairsim_utils.statistics import label_grade
 
@@ -456,8 +456,8 @@ def pair_keys(frame: pd.DataFrame) -> pd.Series:
     """Returns:
     One key per pair that ignores order and case, to find the same pair in two files.
     """
-    return pd.Series([frozenset((a.lower(), b.lower())) for a, b in zip(frame["sentence_0"], frame["sentence_1"],
-                                                                         strict=True)], index=frame.index)
+    return pd.Series([pair_key(a, b) for a, b in zip(frame["sentence_0"], frame["sentence_1"], strict=True)],
+                     index=frame.index)
 
 
 def benchmark_table(caches: Mapping[str, EmbeddingCache], benchmarks: Mapping[str, pd.DataFrame],

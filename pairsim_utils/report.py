@@ -40,6 +40,10 @@ def headline_display(table: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
     return display.loc[[METRIC_NAMES[m] for m in table.index.get_level_values("metric").unique()]]
 
 
+def _is_shipped(data: Mapping[str, Any]) -> bool:
+    return data.get("source") == SHIPPED_DESCRIPTION["source"]
+
+
 def test_split_note(data: Mapping[str, Any]) -> str:
     """How new the test pairs are to the model, in words, from :func:`pairsim_utils.prepare.describe_data`.
 
@@ -126,7 +130,7 @@ def run_summary_markdown(run) -> str:
     pairs = environment.get("data_pairs", {})
     counts = (f"{pairs['train']:,} training pairs, with {pairs['dev']:,} development and {pairs['test']:,} test pairs "
               f"{test_split_note(data)}" if pairs else "the data's training split")
-    if data.get("source") == SHIPPED_DESCRIPTION["source"]:
+    if _is_shipped(data):
         task = ("to score how strongly two concepts relate: 1.0 when one acts on the other, 0.5 when they only meet "
                 f"in the same situation, 0.0 otherwise. It learned from {counts}")
     else:
@@ -152,7 +156,7 @@ def recommendation_markdown(headline: pd.DataFrame, benchmarks: pd.DataFrame,
     Returns:
         Markdown.
     """
-    shipped = data.get("source") == SHIPPED_DESCRIPTION["source"]
+    shipped = _is_shipped(data)
     gain = headline.loc[("spearman", "difference")]
     lines = []
     if gain["low"] > 0:
