@@ -33,17 +33,29 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from pairsim_utils.data import SPLITS, check_disjoint, load_pairs, word_overlap, words
+from pairsim_utils.agreement import load_ratings
+from pairsim_utils.concepts import MIN_PREFIX, concept_clashes, concept_words, same_form
+from pairsim_utils.data import SPLITS, check_disjoint, load_pairs, pair_key, words
+from pairsim_utils.data_card import (
+    MAX_TOKENS,
+    agreement_block,
+    missed_targets,
+    replace_block,
+    shortcuts_block,
+    statistics_table,
+)
 from pairsim_utils.paths import CONCEPT_PAIRS_DIR, relative_to_repo
 
 INTERACTION_RELATIONS = ("acts_on", "repairs", "causes", "relieves", "produces", "made_from",
                          "part_of", "tool_for", "becomes")
-LABELS = {**dict.fromkeys(INTERACTION_RELATIONS, 1.0), "loose": 0.5, "unrelated": 0.0,
-          "lexical_trap": 0.0}
+ASSOCIATION_RELATIONS = ("loose", "same_kind")
+# Authored 0.0 pairs; ``unrelated`` pairs are drawn by the build, never written.
+NEGATIVE_RELATIONS = ("hard_negative", "lookalike", "lexical_trap")
+LABELS = {**dict.fromkeys(INTERACTION_RELATIONS, 1.0), **dict.fromkeys(ASSOCIATION_RELATIONS, 0.5),
+          **dict.fromkeys(NEGATIVE_RELATIONS, 0.0), "unrelated": 0.0}
 COLUMNS = ("sentence_0", "sentence_1", "label", "relation", "domain")
 SMALL_WORDS = {"of", "and", "the", "in", "on", "for", "a", "to", "with"}
-MAX_TOKENS = 8
-STATS_START, STATS_END = "<!-- statistics:start -->", "<!-- statistics:end -->"
+RATINGS_FILE = "second_rating.csv"
 
 
 class SourceError(ValueError):
@@ -74,8 +86,13 @@ class AuthoredPair:
 
     @property
     def grade(self) -> str:
-        """``interaction``, ``loose`` or ``lexical_trap``."""
-        return "interaction" if self.relation in INTERACTION_RELATIONS else self.relation
+        """``interaction`` (1.0), ``association`` (0.5) or ``negative`` (an authored 0.0)."""
+        return {1.0: "interaction", 0.5: "association"}.get(LABELS[self.relation], "negative")
+
+    @property
+    def shares_word(self) -> bool:
+        """Whether the two phrases have a word in common."""
+        return bool(words(self.sentence_0) & words(self.sentence_1))
 
 
 @dataclass(frozen=True)
@@ -85,11 +102,13 @@ class Recipe:
     seed: int
     train_rows: int
     interaction_share: float
-    loose_share: float
+    association_share: float
+    trap_share: float | None
     eval_label_mean: float
     max_unrelated_uses: int
     neighbouring_domains: frozenset[frozenset[str]]
     not_unrelated: frozenset[frozenset[str]]
+    targets: dict
 
     @classmethod
     def load(cls, path: Path) -> Recipe:
@@ -100,11 +119,13 @@ class Recipe:
         return cls(
             seed=int(raw["seed"]), train_rows=int(raw["train_rows"]),
             interaction_share=float(raw["train_mix"]["interaction"]),
-            loose_share=float(raw["train_mix"]["loose"]),
+            association_share=float(raw["train_mix"]["association"]),
+            trap_share=float(raw["train_mix"]["lexical_trap"]) if "lexical_trap" in raw["train_mix"] else None,
             eval_label_mean=float(raw["eval_label_mean"]),
             max_unrelated_uses=int(raw["max_unrelated_uses"]),
             neighbouring_domains=frozenset(frozenset(p) for p in raw["neighbouring_domains"]),
             not_unrelated=frozenset(frozenset(x.lower() for x in p) for p in raw.get("not_unrelated") or []),
+            targets=dict(raw.get("targets") or {}),
         )
 
 
@@ -167,58 +188,117 @@ def validate_source(pairs: list[AuthoredPair], tokenizer) -> None:
         if label != LABELS[pair.relation]:
             problems.append(f"{pair.where}: the pair {pair.sentence_0!r} / {pair.sentence_1!r} has "
                             f"label {LABELS[pair.relation]} here and {label} at {where}")
-        if pair.relation == "lexical_trap" and not words(pair.sentence_0) & words(pair.sentence_1):
+        if pair.relation == "lexical_trap" and not pair.shares_word:
             problems.append(f"{pair.where}: lexical trap {pair.sentence_0!r} / {pair.sentence_1!r} "
                             "shares no word")
+        if pair.relation == "lookalike" and pair.shares_word:
+            problems.append(f"{pair.where}: lookalike {pair.sentence_0!r} / {pair.sentence_1!r} "
+                            "shares a whole word: call it a lexical_trap")
     problems += [f"phrase spelled {len(s)} ways: {', '.join(sorted(s))}"
                  for s in spellings.values() if len(s) > 1]
     if problems:
         raise SourceError(problems)
 
 
-def resolve_conflicts(pairs: list[AuthoredPair]) -> tuple[list[AuthoredPair], list[tuple[AuthoredPair, str]]]:
-    """Make the splits concept-disjoint and every pair unique, setting aside what breaks that.
-
-    Authors of different domains may pick the same concept for different splits, or write the
-    same pair twice. A phrase belongs to the split with the most pairs using it; on a tie dev
-    and test win over train (train has authored pairs to spare), and dev over test. Pairs using
-    a phrase outside its split, and repeats of an earlier pair, are set aside with the reason.
-
-    Returns:
-        ``(kept, set_aside)``, where ``set_aside`` holds ``(pair, reason)``.
-    """
+def _home_splits(pairs: list[AuthoredPair]) -> dict[str, str]:
+    """Each phrase's split: the one with the most pairs using it; on a tie dev and test win over
+    train (train has authored pairs to spare), and dev over test."""
     uses: dict[str, Counter[str]] = defaultdict(Counter)
     for pair in pairs:
         for phrase in (pair.sentence_0, pair.sentence_1):
             uses[phrase.lower()][pair.split] += 1
-    home = {phrase: max(counts, key=lambda split: (counts[split], split != "train", split == "dev"))
+    return {phrase: max(counts, key=lambda split: (counts[split], split != "train", split == "dev"))
             for phrase, counts in uses.items()}
-    kept, set_aside, first = [], [], {}
+
+
+def concept_conflicts(pairs: list[AuthoredPair]) -> dict[str, str]:
+    """Choose which phrases to leave out so that no concept crosses train, dev and test.
+
+    Phrases of different splits that name one concept (:func:`pairsim_utils.concepts.same_concept`:
+    *Rock* / *Rocks*, *Glacier* / *Glacier Ice*) clash. Of each clashing pair of phrases, the one
+    whose pairs are cheaper to lose goes: a train pair costs 1, a dev or test pair 4 (train has
+    pairs to spare); ties go against train, then alphabetically.
+
+    Returns:
+        Lower-cased phrase left out -> the reason, naming the phrase it clashes with.
+    """
+    home = _home_splits(pairs)
+    cost: Counter[str] = Counter()
     for pair in pairs:
-        away = [p for p in (pair.sentence_0, pair.sentence_1) if home[p.lower()] != pair.split]
+        for phrase in (pair.sentence_0.lower(), pair.sentence_1.lower()):
+            if home[phrase] == pair.split:
+                cost[phrase] += 1 if pair.split == "train" else 4
+    dropped: dict[str, str] = {}
+    for first, second in concept_clashes(home):
+        if first in dropped or second in dropped:
+            continue
+        loser, winner = sorted((first, second), key=lambda p: (cost[p], home[p] != "train", p))
+        dropped[loser] = f"{loser!r} ({home[loser]}) names the same concept as {winner!r} ({home[winner]})"
+    return dropped
+
+
+def _near_duplicate(pair: AuthoredPair, other: AuthoredPair) -> bool:
+    a, b, c, d = pair.sentence_0, pair.sentence_1, other.sentence_0, other.sentence_1
+    return (same_form(a, c) and same_form(b, d)) or (same_form(a, d) and same_form(b, c))
+
+
+def resolve_conflicts(pairs: list[AuthoredPair]) -> tuple[list[AuthoredPair], list[tuple[AuthoredPair, str]]]:
+    """Make the splits concept-disjoint and every pair unique, setting aside what breaks that.
+
+    A phrase belongs to one split (see :func:`_home_splits`); pairs using it in another split are
+    set aside, and so are pairs using a phrase left out by :func:`concept_conflicts`. Inside a
+    split, a pair whose two phrases are an earlier pair's in another form (*Heat / Air Conditioner*
+    and *Heat / Air Conditioning*, :func:`pairsim_utils.concepts.same_form`) is a near-duplicate and
+    is set aside too.
+
+    Returns:
+        ``(kept, set_aside)``, where ``set_aside`` holds ``(pair, reason)``.
+    """
+    home = _home_splits(pairs)
+    dropped = concept_conflicts(pairs)
+    kept, set_aside, first = [], [], {}
+    by_word: dict[tuple[str, str], list[AuthoredPair]] = defaultdict(list)
+    for pair in pairs:
+        phrases = (pair.sentence_0, pair.sentence_1)
+        away = [p for p in phrases if home[p.lower()] != pair.split]
+        gone = [dropped[p.lower()] for p in phrases if p.lower() in dropped]
+        index_keys = {(pair.split, w[:MIN_PREFIX]) for w in concept_words(pair.sentence_0)}
+        twin = next((other for key in index_keys for other in by_word[key] if _near_duplicate(pair, other)), None)
         if pair.key in first:
             set_aside.append((pair, f"repeats {first[pair.key]}"))
         elif away:
             set_aside.append((pair, f"{away[0]!r} belongs to the {home[away[0].lower()]} split"))
+        elif gone:
+            set_aside.append((pair, gone[0]))
+        elif twin is not None:
+            set_aside.append((pair, f"near-duplicate of {twin.sentence_0} / {twin.sentence_1} ({twin.where})"))
         else:
             first[pair.key] = pair.where
             kept.append(pair)
+            for phrase in phrases:
+                for word in concept_words(phrase):
+                    by_word[(pair.split, word[:MIN_PREFIX])].append(pair)
     return kept, set_aside
 
 
-def _stratified_sample(pairs: list[AuthoredPair], total: int, strata, rng: random.Random) -> list[AuthoredPair]:
-    """Keep ``total`` pairs, each stratum in proportion to its size (largest remainders)."""
+def _stratified_sample(pairs: list[AuthoredPair], total: int, strata, rng: random.Random,
+                       keep=lambda pair: False) -> list[AuthoredPair]:
+    """Keep ``total`` pairs: every pair ``keep`` says to, then the rest of each stratum in proportion
+    to its size (largest remainders)."""
+    must = [p for p in pairs if keep(p)]
+    pairs = [p for p in pairs if not keep(p)]
+    total -= len(must)
     groups: dict[tuple, list[AuthoredPair]] = defaultdict(list)
     for pair in pairs:
         groups[strata(pair)].append(pair)
     if total >= len(pairs):
-        return list(pairs)
+        return must + list(pairs)
     quotas = {key: len(group) * total / len(pairs) for key, group in sorted(groups.items())}
     counts = {key: int(q) for key, q in quotas.items()}
     by_remainder = sorted(quotas, key=lambda key: (-(quotas[key] - counts[key]), key))
     for key in by_remainder[: total - sum(counts.values())]:
         counts[key] += 1
-    kept = []
+    kept = list(must)
     for key in sorted(groups):
         group = list(groups[key])
         rng.shuffle(group)
@@ -227,7 +307,12 @@ def _stratified_sample(pairs: list[AuthoredPair], total: int, strata, rng: rando
 
 
 def select_train(pairs: list[AuthoredPair], recipe: Recipe) -> list[AuthoredPair]:
-    """Keep every trap and a stratified share of interaction and loose pairs for train.
+    """Keep every hard negative and lookalike, every related pair that shares a word, a stratified
+    share of the other interaction (1.0) and association (0.5) pairs, and of the lexical traps when
+    the recipe sets ``lexical_trap`` in ``train_mix`` (else every trap), for train.
+
+    Related pairs that share a word are kept so that sharing a word does not give the label away
+    (traps share words too).
 
     Returns:
         The authored pairs that go into ``train.csv``.
@@ -235,13 +320,16 @@ def select_train(pairs: list[AuthoredPair], recipe: Recipe) -> list[AuthoredPair
     rng = random.Random(recipe.seed)
     train = [p for p in pairs if p.split == "train"]
     interaction = [p for p in train if p.grade == "interaction"]
-    loose = [p for p in train if p.grade == "loose"]
-    traps = [p for p in train if p.grade == "lexical_trap"]
+    association = [p for p in train if p.grade == "association"]
+    traps = [p for p in train if p.relation == "lexical_trap"]
+    negatives = [p for p in train if p.grade == "negative" and p.relation != "lexical_trap"]
+    if recipe.trap_share is not None:
+        traps = _stratified_sample(traps, round(recipe.train_rows * recipe.trap_share), lambda p: (p.domain,), rng)
     kept = _stratified_sample(interaction, round(recipe.train_rows * recipe.interaction_share),
-                              lambda p: (p.domain, p.relation), rng)
-    kept += _stratified_sample(loose, round(recipe.train_rows * recipe.loose_share),
-                               lambda p: (p.domain,), rng)
-    return kept + traps
+                              lambda p: (p.domain, p.relation), rng, keep=lambda p: p.shares_word)
+    kept += _stratified_sample(association, round(recipe.train_rows * recipe.association_share),
+                               lambda p: (p.domain, p.relation), rng, keep=lambda p: p.shares_word)
+    return kept + negatives + traps
 
 
 def unrelated_count(kept: list[AuthoredPair], split: str, recipe: Recipe) -> int:
@@ -266,10 +354,12 @@ def draw_unrelated(kept: list[AuthoredPair], all_pairs: list[AuthoredPair], coun
         ``(sentence_0, sentence_1, domain of sentence_0)`` per pair.
     """
     domains: dict[str, set[str]] = defaultdict(set)
+    weight: Counter[str] = Counter()
     spelling: dict[str, str] = {}
     for pair in kept:
         for phrase in (pair.sentence_0, pair.sentence_1):
             domains[phrase.lower()].add(pair.domain)
+            weight[phrase.lower()] += 1
             spelling[phrase.lower()] = phrase
     neighbours: dict[str, set[str]] = defaultdict(set)
     for pair in all_pairs:
@@ -289,7 +379,9 @@ def draw_unrelated(kept: list[AuthoredPair], all_pairs: list[AuthoredPair], coun
         if attempts > 200 * count + 10_000:
             raise SourceError([f"could only draw {len(result)} of {count} unrelated pairs; "
                                "add concepts or relax the recipe"])
-        a, b = rng.sample(concepts, 2)
+        a, b = rng.choices(concepts, weights=[weight[c] for c in concepts], k=2)
+        if a == b:
+            continue
         key = frozenset((a, b))
         if (key in drawn or key in recipe.not_unrelated or b in neighbours[a]
                 or neighbours[a] & neighbours[b] or words(a) & words(b)
@@ -346,55 +438,35 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def statistics_table(frames: dict[str, pd.DataFrame], tokenizer, card_statistics: pd.DataFrame) -> str:
-    """Render the data card's statistics block (Markdown), next to the seed card's figures.
+def check_ratings(ratings: pd.DataFrame, pairs: list[AuthoredPair]) -> list[str]:
+    """Check that every doubly rated pair still in the source carries its adjudicated label.
 
     Returns:
-        The Markdown table, without the markers.
+        One line per pair whose source label differs from ``final_label``.
     """
-    def token_stats(series: pd.Series) -> str:
-        counts = pd.Series([len(ids) for ids in tokenizer(list(series))["input_ids"]])
-        return f"{counts.min()} / {counts.mean():.2f} / {counts.max()}"
-
-    def card_tokens(column: str) -> str:
-        row = card_statistics.loc[column]
-        return f"{row['min']:.0f} / {row['mean']:.2f} / {row['max']:.0f}"
-
-    label = card_statistics.loc["label"]
-    lines = ["| | seed card (train) | " + " | ".join(frames) + " |",
-             "|:--|--:|" + "--:|" * len(frames),
-             "| pairs | 3,201 | " + " | ".join(f"{len(f):,}" for f in frames.values()) + " |",
-             "| sentence_0 tokens, min / mean / max | " + card_tokens("sentence_0") + " | "
-             + " | ".join(token_stats(f["sentence_0"]) for f in frames.values()) + " |",
-             "| sentence_1 tokens, min / mean / max | " + card_tokens("sentence_1") + " | "
-             + " | ".join(token_stats(f["sentence_1"]) for f in frames.values()) + " |",
-             f"| label min / mean / max | {label['min']:.1f} / {label['mean']:.2f} / {label['max']:.1f} | "
-             + " | ".join(f"{f['label'].min():.1f} / {f['label'].mean():.3f} / {f['label'].max():.1f}"
-                          for f in frames.values()) + " |"]
-    for grade, relations in (("label 1.0 (interaction)", INTERACTION_RELATIONS), ("label 0.5 (loose)", ("loose",)),
-                             ("label 0.0, unrelated", ("unrelated",)), ("label 0.0, lexical trap", ("lexical_trap",))):
-        cells = [f"{f['relation'].isin(relations).mean():.1%}" for f in frames.values()]
-        lines.append(f"| {grade} | n/a | " + " | ".join(cells) + " |")
-    lines.append("| pairs sharing a word | n/a | " + " | ".join(
-        f"{(f.apply(lambda r: word_overlap(r['sentence_0'], r['sentence_1']) > 0, axis=1)).mean():.1%}"
-        for f in frames.values()) + " |")
-    lines.append("| distinct phrases | n/a | " + " | ".join(
-        f"{pd.concat([f['sentence_0'], f['sentence_1']]).str.lower().nunique():,}" for f in frames.values()) + " |")
-    lines.append("| domains | n/a | " + " | ".join(str(f["domain"].nunique()) for f in frames.values()) + " |")
-    return "\n".join(lines)
+    label_of = {p.key: (LABELS[p.relation], p.where) for p in pairs}
+    problems = []
+    for row in ratings.itertuples(index=False):
+        found = label_of.get(pair_key(row.sentence_0, row.sentence_1))
+        if found is not None and found[0] != row.final_label:
+            problems.append(f"{found[1]}: {row.sentence_0} / {row.sentence_1} is labelled {found[0]} "
+                            f"but second_rating.csv adjudicated {row.final_label}")
+    return problems
 
 
 def render_outputs(frames: dict[str, pd.DataFrame], tokenizer, card_statistics: pd.DataFrame,
-                   data_card: str) -> dict[str, bytes]:
+                   data_card: str, recipe: Recipe, ratings: pd.DataFrame | None) -> dict[str, bytes]:
     """Everything the build writes, as file name -> bytes (nothing is written here)."""
     outputs = {f"{name}.csv": to_csv_bytes(frame) for name, frame in frames.items()}
     outputs["SHA256SUMS"] = "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n"
                                     for name, data in outputs.items()).encode()
-    if STATS_START in data_card and STATS_END in data_card:
-        head, rest = data_card.split(STATS_START, 1)
-        tail = rest.split(STATS_END, 1)[1]
-        table = statistics_table({s: frames[s] for s in SPLITS}, tokenizer, card_statistics)
-        outputs["README.md"] = f"{head}{STATS_START}\n{table}\n{STATS_END}{tail}".encode()
+    if data_card:
+        splits = {s: frames[s] for s in SPLITS}
+        card = replace_block(data_card, "statistics", statistics_table(splits, tokenizer, card_statistics))
+        card = replace_block(card, "shortcuts", shortcuts_block(splits, recipe.neighbouring_domains))
+        if ratings is not None:
+            card = replace_block(card, "agreement", agreement_block(ratings))
+        outputs["README.md"] = card.encode()
     return outputs
 
 
@@ -410,10 +482,19 @@ def build(data_dir: Path = CONCEPT_PAIRS_DIR) -> dict[str, bytes]:
     from pairsim_utils.seed_card import load_seed_card
 
     tokenizer = AutoTokenizer.from_pretrained(str(base_model_path()))
-    frames = build_frames(data_dir / "source", tokenizer)
+    source = data_dir / "source"
+    recipe = Recipe.load(source / "recipe.yaml")
+    frames = build_frames(source, tokenizer)
+    splits = {split: frames[split] for split in SPLITS}
+    problems = missed_targets(splits, tokenizer, recipe.neighbouring_domains, recipe.targets)
+    ratings = load_ratings(source / RATINGS_FILE) if (source / RATINGS_FILE).is_file() else None
+    if ratings is not None:
+        problems += check_ratings(ratings, read_source(source))
+    if problems:
+        raise SourceError(problems)
     readme = data_dir / "README.md"
     outputs = render_outputs(frames, tokenizer, load_seed_card().data_statistics,
-                             readme.read_text(encoding="utf-8") if readme.is_file() else "")
+                             readme.read_text(encoding="utf-8") if readme.is_file() else "", recipe, ratings)
     with tempfile.TemporaryDirectory() as scratch:
         paths = {}
         for split in SPLITS:
@@ -442,16 +523,74 @@ def stale_outputs(outputs: dict[str, bytes], data_dir: Path) -> list[str]:
             if not (data_dir / name).is_file() or (data_dir / name).read_bytes() != data]
 
 
+def lint(source_dir: Path, files: list[str], tokenizer) -> list[str]:
+    """What an author of ``files`` should fix: broken rules, and pairs the build would set aside
+    because a phrase names a concept of another split or repeats a pair (stratified sampling aside).
+
+    Returns:
+        One line per problem, with the file and entry.
+    """
+    authored = read_source(source_dir)
+    mine = [p for p in authored if not files or p.where.split(":")[0] in files]
+    try:
+        validate_source(authored, tokenizer)
+        problems = []
+    except SourceError as error:
+        problems = [p for p in error.problems if not files or any(f in p for f in files)]
+    _, set_aside = resolve_conflicts(authored)
+    mine_ids = set(map(id, mine))
+    problems += [f"{pair.where}: {pair.sentence_0} / {pair.sentence_1} would be set aside: {reason}"
+                 for pair, reason in set_aside if id(pair) in mine_ids]
+    return problems
+
+
+def rating_sample(source_dir: Path, per_split: dict[str, int], seed: int) -> pd.DataFrame:
+    """Draw the pairs for an independent second rating: authored pairs the build keeps, stratified by
+    split and relation, in a shuffled order, with nothing but the two phrases.
+
+    Args:
+        source_dir: The source folder.
+        per_split: How many pairs to draw from each split.
+        seed: The random seed.
+
+    Returns:
+        Columns ``item``, ``sentence_0``, ``sentence_1`` (the rater's sheet) plus ``split``, which
+        is kept from the rater.
+    """
+    kept, _ = resolve_conflicts(read_source(source_dir))
+    rng = random.Random(seed)
+    rows = []
+    for split, size in per_split.items():
+        in_split = [p for p in kept if p.split == split]
+        rows += [(p.sentence_0, p.sentence_1, split) for p in
+                 _stratified_sample(in_split, size, lambda p: (p.relation,), rng)]
+    rng.shuffle(rows)
+    frame = pd.DataFrame(rows, columns=["sentence_0", "sentence_1", "split"])
+    frame.insert(0, "item", range(1, len(frame) + 1))
+    return frame
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Build (or with ``--check`` verify) the concept-pair splits."""
+    """Build (or with ``--check`` verify, or with ``--lint`` review) the concept-pair splits."""
     parser = argparse.ArgumentParser(description="Build the concept-pair splits from data/concept_pairs/source.")
     parser.add_argument("--check", action="store_true", help="only compare with the committed files")
+    parser.add_argument("--lint", nargs="*", metavar="FILE",
+                        help="only list what the authors of these source files (default: all) should fix")
     parser.add_argument("--data-dir", type=Path, default=CONCEPT_PAIRS_DIR)
     args = parser.parse_args(argv)
     from pairsim_utils.reproducibility import go_offline, quiet_progress_bars
 
     go_offline()
     quiet_progress_bars()
+    if args.lint is not None:
+        from transformers import AutoTokenizer
+
+        from pairsim_utils.model import base_model_path
+
+        tokenizer = AutoTokenizer.from_pretrained(str(base_model_path()))
+        problems = lint(args.data_dir / "source", [Path(f).name for f in args.lint], tokenizer)
+        print("\n".join(problems) or "no problems")
+        return 1 if problems else 0
     try:
         outputs = build(args.data_dir)
     except SourceError as error:

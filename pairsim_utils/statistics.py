@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 
+from pairsim_utils.concepts import concept_clashes
 from pairsim_utils.data import card_statistics, token_counts, word_overlap
 
-GRADE_NAMES = {1.0: "1.0 interaction", 0.5: "0.5 loose", 0.0: "0.0 unrelated or trap"}
+GRADE_NAMES = {1.0: "1.0 interaction", 0.5: "0.5 association", 0.0: "0.0 unrelated"}
 RATING_BINS = ("0 to 0.25", "0.25 to 0.5", "0.5 to 0.75", "0.75 to 1")
 
 
@@ -156,8 +156,49 @@ def shared_phrases(splits: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     return pd.DataFrame({a: {b: len(vocab[a] & vocab[b]) for b in vocab} for a in vocab})
 
 
-def concept_counts(frame: pd.DataFrame) -> Counter[str]:
-    """Returns:
-    How many pairs each concept appears in.
+def sharing_shape(first: str, second: str) -> str:
+    """Name the shape of a pair whose phrases share a word.
+
+    Returns:
+        ``"one contains the other"`` (*Tire / Tire Iron*), ``"two words + two words"`` (*Pool Table /
+        Gene Pool*), ``"other shape"`` (*Fan Belt / Ceiling Fan Motor*), or ``"no shared word"``.
     """
-    return Counter(pd.concat([frame["sentence_0"], frame["sentence_1"]]))
+    a, b = first.lower().split(), second.lower().split()
+    if not set(a) & set(b):
+        return "no shared word"
+    shorter, longer = sorted((a, b), key=len)
+    if any(longer[i:i + len(shorter)] == shorter for i in range(len(longer) - len(shorter) + 1)):
+        return "one contains the other"
+    return "two words + two words" if len(a) == len(b) == 2 else "other shape"
+
+
+def shared_word_shapes(frame: pd.DataFrame) -> pd.DataFrame:
+    """Count the pairs that share a word by shape and label grade: if one shape went with one grade,
+    the shape alone would predict the label.
+
+    Returns:
+        Rows: shapes; columns: grade names, then ``related share`` (label above 0).
+    """
+    shapes = pd.Series([sharing_shape(a, b) for a, b in zip(frame["sentence_0"], frame["sentence_1"], strict=True)],
+                       index=frame.index)
+    sharing = shapes != "no shared word"
+    table = pd.crosstab(shapes[sharing].rename("shape"), grade_names(frame.loc[sharing, "label"]))
+    table["related share"] = (frame.loc[sharing, "label"] > 0).groupby(shapes[sharing]).mean().round(3)
+    return table
+
+
+def shared_concepts(splits: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Count phrases of one split that name a concept of another after normalisation (stemming and
+    containment, :func:`pairsim_utils.concepts.same_concept`).
+
+    Returns:
+        A square table split x split of clashing phrase pairs; 0 everywhere for concept-disjoint splits.
+    """
+    vocab = {name: set(pd.concat([f["sentence_0"], f["sentence_1"]]).str.lower()) for name, f in splits.items()}
+    table = pd.DataFrame(0, index=list(vocab), columns=list(vocab))
+    for a in vocab:
+        for b in vocab:
+            if a < b:
+                home = {**{p: b for p in vocab[b]}, **{p: a for p in vocab[a] - vocab[b]}}
+                table.loc[a, b] = table.loc[b, a] = len(concept_clashes(home)) + len(vocab[a] & vocab[b])
+    return table

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 import yaml
 
@@ -18,7 +19,9 @@ from pairsim_utils.build_pairs import (
     stale_outputs,
     write_outputs,
 )
+from pairsim_utils.concepts import concept_clashes
 from pairsim_utils.data import check_disjoint, load_splits, words
+from pairsim_utils.data_card import missed_targets
 from pairsim_utils.paths import CONCEPT_PAIRS_DIR
 
 NAMES = ["Anvil", "Bellows", "Chisel", "Dowel", "Easel", "Funnel", "Gimlet", "Hammer", "Ingot", "Jigsaw",
@@ -28,7 +31,7 @@ NAMES = ["Anvil", "Bellows", "Chisel", "Dowel", "Easel", "Funnel", "Gimlet", "Ha
 def domain_file(domain: str, prefix: str) -> dict:
     """A small but real-looking domain: chains of interactions, loose pairs and traps per split."""
     def chain(tag: str, count: int, relation: str) -> list[list[str]]:
-        return [[f"{prefix} {tag} {NAMES[i]}", f"{prefix} {tag} {NAMES[i + 1]}", relation] for i in range(count)]
+        return [[f"{prefix}{tag}{NAMES[i]}", f"{prefix}{tag}{NAMES[i + 1]}", relation] for i in range(count)]
     return {"domain": domain,
             "train": chain("Tr", 12, "causes") + chain("Tl", 8, "loose")
             + [[f"{prefix} Trap Field", f"Field {prefix} Mouse", "lexical_trap"]],
@@ -36,7 +39,7 @@ def domain_file(domain: str, prefix: str) -> dict:
             "test": chain("Ts", 6, "made_from") + chain("Tsl", 3, "loose")}
 
 
-RECIPE = {"seed": 7, "train_rows": 40, "train_mix": {"interaction": 0.4, "loose": 0.2},
+RECIPE = {"seed": 7, "train_rows": 40, "train_mix": {"interaction": 0.4, "association": 0.2},
           "eval_label_mean": 0.48, "max_unrelated_uses": 3,
           "neighbouring_domains": [["alpha", "gamma"]], "not_unrelated": []}
 
@@ -95,7 +98,8 @@ def test_drawn_unrelated_pairs_follow_the_rules(source, base_model):
             assert len(domains) == 2 and domains != {"alpha", "gamma"}
             assert not words(row.sentence_0) & words(row.sentence_1) - {"red", "blue", "green"}
             assert row.domain == domain_of[row.sentence_0.lower()]
-            assert len(row.sentence_0) <= len(row.sentence_1) + 4  # fewer tokens first
+            first, second = base_model.tokenizer([row.sentence_0, row.sentence_1])["input_ids"]
+            assert len(first) <= len(second)  # fewer tokens first
 
 
 def test_build_is_deterministic(source, base_model):
@@ -117,14 +121,55 @@ def test_conflicts_are_set_aside_with_reasons():
     assert reasons["again"] == "repeats x"
 
 
+def test_concepts_are_disjoint_after_normalisation():
+    pairs = [pair("Rock", "Chisel", split="train", where="r0"), pair("Rock", "Hammer", split="train", where="r1"),
+             pair("Rocks", "Landslide", split="test", where="t0"),
+             pair("Glacier Ice", "Meltwater", split="dev", where="d0"), pair("Glacier Ice", "Crevasse", split="dev"),
+             pair("Glacier", "Valley", split="train", where="g0")]
+    kept, set_aside = resolve_conflicts(pairs)
+    reasons = {p.where: r for p, r in set_aside}
+    # a train pair costs 1, a dev or test pair 4: the train side of each clash goes
+    assert reasons["g0"] == "'glacier' (train) names the same concept as 'glacier ice' (dev)"
+    assert reasons["r0"] == reasons["r1"] == "'rock' (train) names the same concept as 'rocks' (test)"
+    kept_phrases = {(p.split, phrase.lower()) for p in kept for phrase in (p.sentence_0, p.sentence_1)}
+    assert ("dev", "glacier ice") in kept_phrases and ("train", "glacier") not in kept_phrases
+
+
+def test_near_duplicates_inside_a_split_are_merged():
+    pairs = [pair("Heat", "Air Conditioner", where="a"), pair("Air Conditioning", "Heat", where="b"),
+             pair("Cloud", "Water Droplet", where="c"), pair("Cloud", "Water Droplets", where="d"),
+             pair("Cloud", "Rain", where="e"), pair("Lightning", "Lightning Rod", where="f"),
+             pair("Lightning", "Lightning Round", relation="lexical_trap", where="g")]
+    kept, set_aside = resolve_conflicts(pairs)
+    assert [p.where for p in kept] == ["a", "c", "e", "f", "g"]
+    assert {p.where: r for p, r in set_aside} == {
+        "b": "near-duplicate of Heat / Air Conditioner (a)", "d": "near-duplicate of Cloud / Water Droplet (c)"}
+
+
+def test_train_keeps_negatives_and_related_pairs_that_share_a_word():
+    recipe = Recipe(seed=1, train_rows=10, interaction_share=0.2, association_share=0.2, trap_share=None,
+                    eval_label_mean=0.48,
+                    max_unrelated_uses=3, neighbouring_domains=frozenset(), not_unrelated=frozenset(), targets={})
+    pairs = [pair(f"Alpha{NAMES[i]}", f"Beta{NAMES[i]}", "causes") for i in range(6)]
+    pairs += [pair("Tire", "Tire Iron", "tool_for")]
+    pairs += [pair(f"Gamma{NAMES[i]}", f"Delta{NAMES[i]}", "same_kind") for i in range(6)]
+    pairs += [pair("Oak", "Oat", "lookalike"), pair("Anvil", "Grout", "hard_negative")]
+    kept = build_pairs.select_train(pairs, recipe)
+    assert [p.sentence_0 for p in kept].count("Tire") == 1
+    assert sum(p.relation == "causes" for p in kept) == 1  # 2 interaction rows, one taken by Tire / Tire Iron
+    assert sum(p.relation == "same_kind" for p in kept) == 2
+    assert {"lookalike", "hard_negative"} <= {p.relation for p in kept}
+
+
 @pytest.mark.parametrize(("entry", "fragment"), [
     (["wood", "Sandpaper", "tool_for"], "'wood' is not a Title Case phrase"),
     (["Wood", "Sandpaper", "fixes"], "unknown relation 'fixes'"),
     (["Wood", "wood", "tool_for"], "self-pair 'Wood'"),
     (["Window Blinds", "Blind Date", "lexical_trap"], "shares no word"),
+    (["Carton", "Carton Box", "lookalike"], "shares a whole word"),
     (["Wood", "Supercalifragilistic Pneumonoultramicroscopic", "causes"], "is over 8 tokens"),
-    (["Red Tr Anvil", "Red Tr Bellows", "loose"], "has label 0.5 here and 1.0"),
-    (["Red Tr ANVIL", "Kiln", "causes"], "phrase spelled 2 ways"),
+    (["RedTrAnvil", "RedTrBellows", "loose"], "has label 0.5 here and 1.0"),
+    (["REDTRANVIL", "Kiln", "causes"], "phrase spelled 2 ways"),
 ])
 def test_rule_breaks_are_reported_with_their_place(source, base_model, entry, fragment):
     path = source / "alpha.yaml"
@@ -200,5 +245,22 @@ def test_committed_data_equals_a_fresh_build():
     assert set(outputs) == {"train.csv", "dev.csv", "test.csv", "set_aside.csv", "SHA256SUMS", "README.md"}
 
 
-def test_module_has_no_stray_state():
-    assert build_pairs.MAX_TOKENS == 8
+def test_committed_splits_share_no_concept_and_hold_no_near_duplicates():
+    splits = load_splits()
+    home = {}
+    for split, frame in splits.items():
+        for phrase in pd.concat([frame["sentence_0"], frame["sentence_1"]]).str.lower():
+            home[phrase] = split
+    assert concept_clashes(home) == []
+    for split, frame in splits.items():
+        pairs = [pair(a, b, split=split, where=f"{split}:{i}")
+                 for i, (a, b) in enumerate(zip(frame["sentence_0"], frame["sentence_1"], strict=True))]
+        _, set_aside = resolve_conflicts(pairs)
+        assert set_aside == [], f"{split}: {set_aside[:3]}"
+
+
+def test_committed_splits_meet_their_targets(base_model):
+    recipe = Recipe.load(CONCEPT_PAIRS_DIR / "source" / "recipe.yaml")
+    splits = load_splits()
+    assert len(splits["train"]) == recipe.train_rows
+    assert missed_targets(splits, base_model.tokenizer, recipe.neighbouring_domains, recipe.targets) == []

@@ -6,7 +6,6 @@ import pytest
 from pairsim_utils.seed_card import load_seed_card
 from pairsim_utils.statistics import (
     card_comparison,
-    concept_counts,
     domain_grade_table,
     label_distribution,
     most_connected,
@@ -14,7 +13,10 @@ from pairsim_utils.statistics import (
     overlap_by_relation,
     phrase_lengths,
     relation_table,
+    shared_concepts,
     shared_phrases,
+    shared_word_shapes,
+    sharing_shape,
 )
 
 
@@ -34,8 +36,8 @@ def splits():
 
 def test_label_distribution(splits):
     table = label_distribution(splits)
-    assert table.loc["1.0 interaction", "train"] == 2 and table.loc["0.0 unrelated or trap", "train"] == 2
-    assert table.loc["1.0 interaction", "dev share"] == 1.0 and table.loc["0.5 loose", "dev"] == 0
+    assert table.loc["1.0 interaction", "train"] == 2 and table.loc["0.0 unrelated", "train"] == 2
+    assert table.loc["1.0 interaction", "dev share"] == 1.0 and table.loc["0.5 association", "dev"] == 0
 
 
 def test_relation_table(splits):
@@ -57,13 +59,12 @@ def test_overlap_tables(splits):
     assert by_relation.loc["lexical_trap", "mean_overlap"] == pytest.approx(round(1 / 3, 3))
     assert by_relation.loc["tool_for", "share_with_common_word"] == 0.0
     by_label = overlap_by_label(splits["train"])
-    assert by_label.loc["0.0 unrelated or trap", "share_with_common_word"] == 0.5
+    assert by_label.loc["0.0 unrelated", "share_with_common_word"] == 0.5
 
 
-def test_most_connected_and_counts(splits):
+def test_most_connected(splits):
     top = most_connected(splits["train"], top=2)
     assert top.index[0] == "Wood" and top.loc["Wood", "pairs"] == 2
-    assert concept_counts(splits["train"])["Wood"] == 2
 
 
 def test_shared_phrases_diagonal_and_overlap(splits):
@@ -100,3 +101,29 @@ def test_tables_work_on_continuous_ratings_without_metadata():
     assert distribution.loc["0.75 to 1", "train"] == 2 and distribution["train"].sum() == 4
     assert overlap_by_label(rated)["pairs"].sum() == 4
     assert most_connected(rated)["pairs"].sum() == 8
+
+
+@pytest.mark.parametrize(("first", "second", "shape"), [
+    ("Tire", "Tire Iron", "one contains the other"), ("Pool Table", "Gene Pool", "two words + two words"),
+    ("Fan Belt", "Ceiling Fan Motor", "other shape"), ("Spring", "Spring Roll", "one contains the other"),
+    ("Wood", "Sandpaper", "no shared word"),
+])
+def test_sharing_shape(first, second, shape):
+    assert sharing_shape(first, second) == shape
+
+
+def test_shared_word_shapes_counts_grades_per_shape():
+    frame = pd.DataFrame({"sentence_0": ["Tire", "Spring", "Pool Table", "Wood"],
+                          "sentence_1": ["Tire Iron", "Spring Roll", "Gene Pool", "Sandpaper"],
+                          "label": [1.0, 0.0, 0.0, 1.0]})
+    table = shared_word_shapes(frame)
+    assert table.loc["one contains the other", "related share"] == 0.5
+    assert table.loc["two words + two words", "0.0 unrelated"] == 1
+    assert "no shared word" not in table.index
+
+
+def test_shared_concepts_sees_what_exact_strings_miss():
+    frame = lambda a, b: pd.DataFrame({"sentence_0": [a], "sentence_1": [b], "label": [1.0]})  # noqa: E731
+    splits = {"train": frame("Glacier", "Valley"), "test": frame("Glacier Ice", "Meltwater")}
+    assert shared_phrases(splits).loc["train", "test"] == 0
+    assert shared_concepts(splits).loc["train", "test"] == 1
