@@ -20,7 +20,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 
-.PHONY: help install run test unit nbval check lab execute data clean chromium
+.PHONY: help install run test unit nbval check lab execute data readme clean chromium
 
 help: ## Show this help
 	@echo "pairsim — make targets:"
@@ -72,6 +72,9 @@ lab: install ## Open JupyterLab on the notebooks
 
 data: install ## Rebuild data/concept_pairs/*.csv from its authored source (deterministic)
 	$(PY) -m pairsim_utils.build_pairs
+
+readme: install ## Write README.md's result tables from runs/seed/analysis (after `make run`)
+	$(PY) -m pairsim_utils.readme_results
 
 execute: install ## Re-run every notebook in place from a fresh kernel and save its outputs (maintainers)
 	@for nb in $(NOTEBOOKS); do echo "executing $$nb"; \

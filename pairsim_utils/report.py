@@ -145,13 +145,15 @@ def run_summary_markdown(run) -> str:
 
 
 def recommendation_markdown(headline: pd.DataFrame, benchmarks: pd.DataFrame,
-                            data: Mapping[str, Any] = SHIPPED_DESCRIPTION) -> str:
+                            data: Mapping[str, Any] = SHIPPED_DESCRIPTION, slices: pd.DataFrame | None = None) -> str:
     """A recommendation that follows from the measured numbers.
 
     Args:
         headline: :func:`pairsim_utils.evaluation.headline_table` output (test split).
         benchmarks: :func:`pairsim_utils.evaluation.benchmark_table` output.
         data: The data's description (:func:`pairsim_utils.prepare.describe_data`).
+        slices: :func:`pairsim_utils.evaluation.slice_metrics` output; when given, the relation (or
+            label grade) whose error fell least is named as the one to check first.
 
     Returns:
         Markdown.
@@ -176,8 +178,14 @@ def recommendation_markdown(headline: pd.DataFrame, benchmarks: pd.DataFrame,
         lines.append(f"- **Test on new terms before trusting it on them**: {data['test_pairs_with_seen_phrase']:.1%} "
                      "of the test pairs contain a term seen in training, so these figures describe new pairs of "
                      "known terms.")
-    weakest = "especially loose associations (label 0.5), where it is weakest" if shipped else \
-        "especially the slices where its error fell least (see the analysis notebook)"
+    weakest = "especially the slices where its error fell least (see the analysis notebook)"
+    dimensions = [] if slices is None else [d for d in ("relation", "label grade")
+                                            if d in slices.index.get_level_values("dimension")]
+    if dimensions:
+        gains = slices.loc[dimensions[0], "mae gain"]
+        worst = gains.idxmin()
+        verb = "rose" if gains[worst] < 0 else "fell least"
+        weakest = f"especially {dimensions[0]} *{worst}*, where its error {verb} ({gains[worst]:+.2f} mean absolute error gain)"
     lines.append(f"- **Before relying on it, have people rate a sample** of the pairs it scores, {weakest}.")
     return "\n".join(lines)
 
