@@ -185,7 +185,8 @@ def recommendation_markdown(headline: pd.DataFrame, benchmarks: pd.DataFrame,
         gains = slices.loc[dimensions[0], "mae gain"]
         worst = gains.idxmin()
         verb = "rose" if gains[worst] < 0 else "fell least"
-        weakest = f"especially {dimensions[0]} *{worst}*, where its error {verb} ({gains[worst]:+.2f} mean absolute error gain)"
+        weakest = (f"especially {dimensions[0]} *{worst}*, where its error {verb} "
+                   f"({gains[worst]:+.2f} mean absolute error gain)")
     lines.append(f"- **Before relying on it, have people rate a sample** of the pairs it scores, {weakest}.")
     return "\n".join(lines)
 

@@ -69,7 +69,8 @@ def test_text_for_other_data_says_how_new_the_test_pairs_are():
     text = findings_markdown(headline, slices, pd.DataFrame(), pd.DataFrame(), "base", "tuned", data=data)
     assert "held-out pairs" in text and "99.5%" in text and "never appear" not in text
     advice = recommendation_markdown(headline, pd.DataFrame(), data)
-    assert "pairs like those of MEN" in advice and "Test on new terms" in advice and "slices where its error fell least" in advice
+    assert "pairs like those of MEN" in advice and "Test on new terms" in advice
+    assert "slices where its error fell least" in advice
     worst = slices.loc["relation", "mae gain"].idxmin()
     advice = recommendation_markdown(headline, pd.DataFrame(), data, slices)
     assert f"especially relation *{worst}*, where its error" in advice
