@@ -576,12 +576,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="only compare with the committed files")
     parser.add_argument("--lint", nargs="*", metavar="FILE",
                         help="only list what the authors of these source files (default: all) should fix")
+    parser.add_argument("--rating-sheet", type=Path, metavar="CSV",
+                        help="write a second-rating sheet (train 200, dev 100, test 150 authored pairs, "
+                             "phrases only) to CSV and its key, with the splits, beside it")
     parser.add_argument("--data-dir", type=Path, default=CONCEPT_PAIRS_DIR)
     args = parser.parse_args(argv)
     from pairsim_utils.reproducibility import go_offline, quiet_progress_bars
 
     go_offline()
     quiet_progress_bars()
+    if args.rating_sheet is not None:
+        sample = rating_sample(args.data_dir / "source", {"train": 200, "dev": 100, "test": 150}, seed=42)
+        sample[["item", "sentence_0", "sentence_1"]].to_csv(args.rating_sheet, index=False)
+        sample.to_csv(args.rating_sheet.with_suffix(".key.csv"), index=False)
+        print(f"wrote {len(sample)} pairs to {args.rating_sheet}")
+        return 0
     if args.lint is not None:
         from transformers import AutoTokenizer
 

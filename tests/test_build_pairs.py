@@ -264,3 +264,13 @@ def test_committed_splits_meet_their_targets(base_model):
     splits = load_splits()
     assert len(splits["train"]) == recipe.train_rows
     assert missed_targets(splits, base_model.tokenizer, recipe.neighbouring_domains, recipe.targets) == []
+
+
+def test_rating_sheet_holds_phrases_only(source, tmp_path, capsys):
+    sheet = tmp_path / "sheet.csv"
+    assert main(["--data-dir", str(source.parent), "--rating-sheet", str(sheet)]) == 0
+    rated = pd.read_csv(sheet)
+    key = pd.read_csv(sheet.with_suffix(".key.csv"))
+    assert list(rated.columns) == ["item", "sentence_0", "sentence_1"]  # no label, relation or split for the rater
+    assert rated["item"].tolist() == list(range(1, len(rated) + 1))
+    assert set(key["split"]) == {"train", "dev", "test"}
