@@ -5,16 +5,21 @@ people wrote (``[Phrase A, Phrase B, relation]`` under ``train``, ``dev`` and ``
 ``recipe.yaml`` with the build settings. The build
 
 1. validates every authored pair (Title Case phrases of 1-3 words, at most 8 tokens, a known
-   relation, no self-pair, no pair twice, one spelling per phrase, traps that share a word);
-2. checks that the splits are concept-disjoint as authored;
-3. keeps, in train, a stratified share of the authored pairs so that the split has the seed
-   card's size (3,201 rows) and label mean (0.48), with every lexical trap kept;
+   relation, no self-pair, no pair twice, one spelling per phrase, traps that share a word and
+   lookalikes that do not);
+2. makes the splits concept-disjoint after normalisation (:mod:`pairsim_utils.concepts`: stems and
+   containment) and merges near-duplicates inside a split, setting aside what it drops;
+3. keeps, in train, the seed card's size (3,201 rows) and label mean (0.48): every hard negative,
+   lookalike and related pair sharing a word, and stratified shares of the other pairs and traps;
 4. adds ``unrelated`` (0.0) pairs drawn, with a fixed seed, from concepts of the same split in
    non-neighbouring domains that share no word and no neighbour in the authored graph;
-5. writes ``train.csv``, ``dev.csv``, ``test.csv``, ``SHA256SUMS`` and the statistics block of the
-   data card, all at once, only after the result passed the loader's own validation.
+5. checks the recipe's targets (sizes, token means, hard-pair shares, shortcut baselines) and the
+   second rating's adjudicated labels, and refuses to write when one is missed;
+6. writes ``train.csv``, ``dev.csv``, ``test.csv``, ``set_aside.csv``, ``SHA256SUMS`` and the
+   generated blocks of the data card, all at once, only after the loader's own validation passed.
 
-Usage: ``python -m pairsim_utils.build_pairs`` (write) or ``... --check`` (compare, exit 1 if stale).
+Usage: ``python -m pairsim_utils.build_pairs`` (write), ``... --check`` (compare, exit 1 if stale),
+``... --lint FILE.yaml`` (what an author should fix) or ``... --rating-sheet CSV`` (a second-rating sample).
 """
 
 from __future__ import annotations
