@@ -275,6 +275,21 @@ def words(phrase: str) -> set[str]:
     return {w for w in re.split(r"[\s\-]+", phrase.lower()) if w}
 
 
+def contains_phrase(first: str, second: str) -> bool:
+    """Whether one phrase's words appear, in order, inside the other's (*Tire* / *Tire Iron*).
+
+    Args:
+        first: A phrase.
+        second: Another phrase.
+
+    Returns:
+        ``True`` when the shorter phrase (in words, case-insensitively) is a run of the longer one.
+    """
+    a, b = first.lower().split(), second.lower().split()
+    shorter, longer = sorted((a, b), key=len)
+    return any(longer[i:i + len(shorter)] == shorter for i in range(len(longer) - len(shorter) + 1))
+
+
 def word_overlap(first: str, second: str) -> float:
     """Jaccard overlap of two phrases' words: 0 when they share none, 1 when identical.
 

@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from pairsim_utils.agreement import agreement_summary, confusion
-from pairsim_utils.data import word_overlap
+from pairsim_utils.data import token_counts, word_overlap
 from pairsim_utils.shortcuts import shortcut_table
 
 # (row name, relations) of the composition rows, in the card's order.
@@ -53,10 +53,6 @@ def distinct_phrases(frame: pd.DataFrame) -> int:
     return pd.concat([frame["sentence_0"], frame["sentence_1"]]).str.lower().nunique()
 
 
-def _tokens(series: pd.Series, tokenizer) -> pd.Series:
-    return pd.Series([len(ids) for ids in tokenizer(list(series))["input_ids"]], dtype=float)
-
-
 def statistics_table(frames: Mapping[str, pd.DataFrame], tokenizer, card_statistics: pd.DataFrame) -> str:
     """Render the statistics block (Markdown), next to the seed card's figures.
 
@@ -64,7 +60,7 @@ def statistics_table(frames: Mapping[str, pd.DataFrame], tokenizer, card_statist
         The Markdown table, without the markers.
     """
     def token_stats(series: pd.Series) -> str:
-        counts = _tokens(series, tokenizer)
+        counts = pd.Series(token_counts(series, tokenizer), dtype=float)
         return f"{counts.min():.0f} / {counts.mean():.2f} / {counts.max():.0f}"
 
     def card_tokens(column: str) -> str:
@@ -154,7 +150,7 @@ def missed_targets(frames: Mapping[str, pd.DataFrame], tokenizer, neighbouring: 
         if len(frames[split]) < minimum:
             problems.append(f"{split} has {len(frames[split]):,} pairs, fewer than {minimum:,}")
     for column, (low, high) in targets.get("train_token_mean", {}).items():
-        tokens = _tokens(frames["train"][column], tokenizer)
+        tokens = pd.Series(token_counts(frames["train"][column], tokenizer), dtype=float)
         if not low <= tokens.mean() <= high:
             problems.append(f"train {column}: {tokens.mean():.2f} tokens on average, wanted {low}-{high}")
     for split, frame in frames.items():

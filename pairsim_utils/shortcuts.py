@@ -22,7 +22,7 @@ import pandas as pd
 from scipy.stats import spearmanr
 from sklearn.linear_model import Ridge
 
-from pairsim_utils.data import words
+from pairsim_utils.data import contains_phrase, words
 
 SURFACE_FEATURES = ("words_0", "words_1", "characters_0", "characters_1", "shares_word", "contains")
 
@@ -68,12 +68,6 @@ def domain_rule(frame: pd.DataFrame, neighbouring: Iterable[frozenset[str]]) -> 
                      index=frame.index, name="domain_rule")
 
 
-def _contains(first: str, second: str) -> bool:
-    a, b = first.lower().split(), second.lower().split()
-    shorter, longer = sorted((a, b), key=len)
-    return any(longer[i:i + len(shorter)] == shorter for i in range(len(longer) - len(shorter) + 1))
-
-
 def surface_features(frame: pd.DataFrame) -> pd.DataFrame:
     """Features a model could use without knowing any meaning.
 
@@ -84,7 +78,7 @@ def surface_features(frame: pd.DataFrame) -> pd.DataFrame:
         One row per pair with the columns of :data:`SURFACE_FEATURES`.
     """
     rows = [(len(a.split()), len(b.split()), len(a), len(b), float(bool(words(a) & words(b))),
-             float(_contains(a, b))) for a, b in zip(frame["sentence_0"], frame["sentence_1"], strict=True)]
+             float(contains_phrase(a, b))) for a, b in zip(frame["sentence_0"], frame["sentence_1"], strict=True)]
     return pd.DataFrame(rows, columns=list(SURFACE_FEATURES), index=frame.index, dtype=float)
 
 

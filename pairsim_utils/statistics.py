@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from pairsim_utils.concepts import concept_clashes
-from pairsim_utils.data import card_statistics, token_counts, word_overlap
+from pairsim_utils.data import card_statistics, contains_phrase, token_counts, word_overlap
 
 GRADE_NAMES = {1.0: "1.0 interaction", 0.5: "0.5 association", 0.0: "0.0 unrelated"}
 RATING_BINS = ("0 to 0.25", "0.25 to 0.5", "0.5 to 0.75", "0.75 to 1")
@@ -166,8 +166,7 @@ def sharing_shape(first: str, second: str) -> str:
     a, b = first.lower().split(), second.lower().split()
     if not set(a) & set(b):
         return "no shared word"
-    shorter, longer = sorted((a, b), key=len)
-    if any(longer[i:i + len(shorter)] == shorter for i in range(len(longer) - len(shorter) + 1)):
+    if contains_phrase(first, second):
         return "one contains the other"
     return "two words + two words" if len(a) == len(b) == 2 else "other shape"
 
