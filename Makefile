@@ -20,7 +20,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 
-.PHONY: help install run test unit nbval check lab execute data readme clean chromium
+.PHONY: help install run test unit nbval check lab execute data results readme clean chromium
 
 help: ## Show this help
 	@echo "pairsim — make targets:"
@@ -49,15 +49,17 @@ run: install ## Run every notebook and write the reports (DATA=men or DATA=path/
 	$(PY) -m pairsim_utils.run_suite $(NOTEBOOKS) $(if $(DATA),--data "$(DATA)") $(if $(RUN),--run-name "$(RUN)") $(ARGS)
 
 unit: install ## Unit tests only (fast)
-	$(PY) -m pytest tests -q --ignore=tests/browser
+	$(PY) -m pytest tests -q --ignore=tests/browser --ignore=tests/after_run
 
 nbval: install ## Execute every notebook and compare it with its stored outputs
 	$(PY) -m pytest -q -p no:cacheprovider --nbval $(NOTEBOOKS) \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg
 
-test: install check chromium ## Everything: lint, unit tests, nbval on every notebook, the report in a browser
-	$(PY) -m pytest -q tests --ignore=tests/browser --nbval $(NOTEBOOKS) --nbval-sanitize-with tests/nbval_sanitize.cfg
-	$(PY) -m pytest -q tests/browser
+# After nbval has run notebook 5, tests/after_run compares runs/seed/analysis with data/results/seed.
+test: install check chromium ## Everything: lint, unit tests, nbval on every notebook, fresh results vs committed, the report in a browser
+	$(PY) -m pytest -q tests --ignore=tests/browser --ignore=tests/after_run --nbval $(NOTEBOOKS) \
+		--nbval-sanitize-with tests/nbval_sanitize.cfg
+	PAIRSIM_REQUIRE_ANALYSIS=1 $(PY) -m pytest -q tests/after_run tests/browser
 
 # The browser test renders reports/findings.html in Debian's headless Chromium; install it when missing.
 chromium:
@@ -73,7 +75,11 @@ lab: install ## Open JupyterLab on the notebooks
 data: install ## Rebuild data/concept_pairs/*.csv from its authored source (deterministic)
 	$(PY) -m pairsim_utils.build_pairs
 
-readme: install ## Write README.md's result tables from runs/seed/analysis (after `make run`)
+results: install ## Commit-ready results: copy runs/<RUN, default seed>/analysis to data/results/, then write the README's tables
+	$(PY) -m pairsim_utils.results --run $(or $(RUN),seed)
+	$(PY) -m pairsim_utils.readme_results
+
+readme: install ## Write README.md's result tables from data/results/
 	$(PY) -m pairsim_utils.readme_results
 
 execute: install ## Re-run every notebook in place from a fresh kernel and save its outputs (maintainers)

@@ -202,6 +202,14 @@ CARD_NAMES = {
 }
 
 
+def changed_settings(config: TrainingConfig, reference: TrainingConfig = SEED_CONFIG) -> dict[str, tuple[Any, Any]]:
+    """Returns:
+    Setting -> ``(ours, reference)`` for every setting where ``config`` differs from the seed configuration.
+    """
+    return {field.name: (getattr(config, field.name), getattr(reference, field.name))
+            for field in fields(TrainingConfig) if getattr(config, field.name) != getattr(reference, field.name)}
+
+
 def compare_with_card(config: TrainingConfig, card_hyperparameters: dict[str, str]) -> pd.DataFrame:
     """Put a configuration next to the seed card's hyperparameters.
 

@@ -1,10 +1,11 @@
-"""Write the README's result tables from a finished run's analysis tables (``make readme``).
+"""Write the README's result tables from the committed results (``make readme``).
 
-Notebook 5 saves its tables in ``runs/<run>/analysis/``; this module renders the headline and the
-outside-benchmark table as Markdown between ``<!-- results:NAME:start -->`` and
-``<!-- results:NAME:end -->`` markers in ``README.md``, so that no result there is typed by hand.
+:mod:`pairsim_utils.results` keeps each run's tables in ``data/results/<run>/``; this module renders
+its headline, outside-benchmark and per-grade tables as Markdown between
+``<!-- results:<run>-<table>:start -->`` and ``<!-- results:<run>-<table>:end -->`` markers in
+``README.md``, so that no result there is typed by hand, and ``--check`` (a test) fails when they differ.
 
-Usage: ``python -m pairsim_utils.readme_results [--run seed] [--check]``.
+Usage: ``python -m pairsim_utils.readme_results [--check]``.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from pathlib import Path
 import pandas as pd
 
 from pairsim_utils.data_card import replace_block
-from pairsim_utils.paths import REPO_ROOT, RUNS_DIR
+from pairsim_utils.paths import REPO_ROOT
 from pairsim_utils.report import headline_display
+from pairsim_utils.results import RESULTS_DIR, load_tables
 
 BLOCK = "results:{run}-{table}"
 
@@ -40,53 +42,60 @@ def markdown_table(frame: pd.DataFrame, index_name: str, right_aligned: int = 0)
     return "\n".join(lines)
 
 
-def result_blocks(run_dir: Path) -> dict[str, str]:
-    """Render a run's headline and benchmark tables.
+def result_blocks(results_dir: Path) -> dict[str, str]:
+    """Render a run's committed tables.
 
     Args:
-        run_dir: A run directory whose ``analysis/`` notebook 5 wrote.
+        results_dir: ``data/results/<run>``, written by :func:`pairsim_utils.results.save_results`.
 
     Returns:
         Block name (without ``results:<run>-``) -> Markdown.
     """
-    analysis = run_dir / "analysis"
-    headline = pd.read_csv(analysis / "headline.csv", index_col=["metric", "model"])
-    benchmarks = pd.read_csv(analysis / "benchmarks.csv", index_col=0)
-    display = headline_display(headline)
+    tables = load_tables(results_dir)
+    benchmarks, slices = tables["benchmarks"], tables["slices"]
     base, tuned = benchmarks.columns[-3], benchmarks.columns[-2]  # ..., base, fine-tuned, change
     shown = pd.DataFrame({"measures": benchmarks["measures"], "pairs scored": benchmarks["pairs"].map("{:,}".format),
                           "base": benchmarks[base].map("{:.3f}".format),
                           "fine-tuned": benchmarks[tuned].map("{:.3f}".format),
                           "change": benchmarks["change"].map("{:+.3f}".format)}, index=benchmarks.index)
-    return {"headline": markdown_table(display, "metric"),
-            "benchmarks": markdown_table(shown, "benchmark", right_aligned=4)}
+    grades = slices.loc["label grade"]
+    by_grade = pd.DataFrame({"pairs": grades["pairs"].map("{:,}".format),
+                             "error gain [95 % interval]": [f"{g:+.3f} [{lo:+.3f}, {hi:+.3f}]" for g, lo, hi in
+                                                           zip(grades["mae gain"], grades["gain low"],
+                                                               grades["gain high"], strict=True)]},
+                            index=grades.index)
+    return {"headline": markdown_table(headline_display(tables["headline"]), "metric"),
+            "benchmarks": markdown_table(shown, "benchmark", right_aligned=4),
+            "grades": markdown_table(by_grade, "gold label", right_aligned=2)}
 
 
-def render_readme(readme: str, run: str, run_dir: Path) -> str:
+def render_readme(readme: str, results_dir: Path = RESULTS_DIR) -> str:
     """Returns:
-    The README with every ``results:<run>-*`` block replaced from the run's analysis.
+    The README with every ``results:<run>-<table>`` block it has replaced from ``<results_dir>/<run>/``.
     """
-    for table, body in result_blocks(run_dir).items():
-        readme = replace_block(readme, BLOCK.format(run=run, table=table), body)
+    for run_dir in sorted(path for path in results_dir.iterdir() if path.is_dir()):
+        for table, body in result_blocks(run_dir).items():
+            name = BLOCK.format(run=run_dir.name, table=table)
+            if f"<!-- {name}:start -->" in readme:
+                readme = replace_block(readme, name, body)
     return readme
 
 
 def main(argv: list[str] | None = None) -> int:
     """Write (or with ``--check`` compare) the README's result tables."""
-    parser = argparse.ArgumentParser(description="Write the README's result tables from a run's analysis.")
-    parser.add_argument("--run", default="seed")
+    parser = argparse.ArgumentParser(description="Write the README's result tables from data/results/.")
     parser.add_argument("--check", action="store_true", help="exit 1 if README.md differs")
     args = parser.parse_args(argv)
     readme_path = REPO_ROOT / "README.md"
     readme = readme_path.read_text(encoding="utf-8")
-    updated = render_readme(readme, args.run, RUNS_DIR / args.run)
+    updated = render_readme(readme)
     if args.check:
         if updated != readme:
-            print(f"README.md's results differ from runs/{args.run}/analysis; run `make readme`", file=sys.stderr)
+            print("README.md's results differ from data/results/; run `make readme`", file=sys.stderr)
             return 1
         return 0
     readme_path.write_text(updated, encoding="utf-8")
-    print(f"README.md: result tables written from runs/{args.run}/analysis")
+    print("README.md: result tables written from data/results/")
     return 0
 
 

@@ -13,19 +13,18 @@ from pairsim_utils.evaluation import (
     EmbeddingCache,
     benchmark_table,
     best_f1_threshold,
-    bootstrap_interval,
     correlation_table,
     domain_separation,
     embedding_map,
+    f1_at,
     fit_calibration,
-    headline_metrics,
     headline_table,
     model_fingerprint,
-    ranking_metrics,
     regression_metrics,
     related,
     reliability_table,
     retrieval_view,
+    roc_auc,
     similarity_evaluator,
     slice_columns,
     slice_metrics,
@@ -80,15 +79,25 @@ def test_model_fingerprint_changes_with_weights(base_model):
     assert model_fingerprint(other) != model_fingerprint(base_model)
 
 
-def test_regression_and_ranking_metrics_are_the_libraries():
+def test_regression_metrics_are_the_libraries():
     labels = np.array([0.0, 0.5, 1.0, 1.0, 0.0])
     scores = np.array([0.1, 0.4, 0.8, 0.6, 0.5])
     metrics = regression_metrics(labels, scores)
     assert metrics["spearman"] == pytest.approx(spearmanr(scores, labels).statistic)
     assert metrics["mse"] == pytest.approx(np.mean((scores - labels) ** 2))
     assert related(labels).tolist() == [0, 1, 1, 1, 0]
-    assert ranking_metrics(labels, scores)["roc_auc"] == pytest.approx(roc_auc_score([0, 1, 1, 1, 0], scores))
-    assert set(headline_metrics(labels, scores, 0.5)) == {"spearman", "pearson", "mse", "roc_auc", "f1"}
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_fast_roc_auc_and_f1_equal_scikit_learn(seed):
+    rng = np.random.default_rng(seed)
+    labels = rng.choice([0.0, 0.5, 1.0], 300)
+    scores = np.round(rng.random(300), 2)  # rounded: many ties, which the rank-sum must count half
+    truth = related(labels)
+    assert roc_auc(labels, scores) == pytest.approx(roc_auc_score(truth, scores), abs=1e-12)
+    for threshold in (0.0, 0.3, 0.5, 1.1):
+        expected = f1_score(truth, (scores >= threshold).astype(int), zero_division=0)
+        assert f1_at(labels, scores, threshold) == pytest.approx(expected, abs=1e-12)
 
 
 def test_best_f1_threshold_on_separable_scores():
@@ -101,17 +110,6 @@ def test_best_f1_threshold_on_separable_scores():
     shifted = threshold_metrics(labels, scores, 0.65)
     assert shifted["fn"] == 1 and shifted["recall"] == pytest.approx(2 / 3)
     assert shifted["f1"] == pytest.approx(f1_score([0, 0, 1, 1, 1], [0, 0, 0, 1, 1]))
-
-
-def test_bootstrap_interval_contains_the_estimate_and_narrows_with_data():
-    rng = np.random.default_rng(1)
-    small = rng.normal(size=50)
-    large = rng.normal(size=2000)
-    low_s, high_s = bootstrap_interval(np.mean, small, resamples=500)
-    low_l, high_l = bootstrap_interval(np.mean, large, resamples=500)
-    assert low_s < small.mean() < high_s and low_l < large.mean() < high_l
-    assert (high_l - low_l) < (high_s - low_s) / 3
-    assert bootstrap_interval(np.mean, small, resamples=500) == (low_s, high_s)  # seeded
 
 
 def test_headline_table_difference_is_paired():
@@ -129,6 +127,28 @@ def test_headline_table_difference_is_paired():
     assert same.loc[("spearman", "difference")].abs().max() == 0  # paired: identical models differ by exactly 0
 
 
+def test_headline_table_with_baselines_and_concept_intervals():
+    from pairsim_utils.intervals import concept_resamples
+
+    rng = np.random.default_rng(0)
+    words = [f"concept{i}" for i in range(40)]
+    frame = pd.DataFrame({"sentence_0": rng.choice(words, 300), "sentence_1": rng.choice(words, 300)})
+    labels = rng.choice([0.0, 0.5, 1.0], 300)
+    scores = {"constant": np.full(300, 0.5), "base": labels + rng.normal(0, 0.6, 300),
+              "tuned": labels + rng.normal(0, 0.2, 300)}
+    draws = concept_resamples(frame, resamples=100)
+    table = headline_table(labels, scores, dict.fromkeys(scores, 0.5), resamples=100, reference="base",
+                           concept_draws=draws)
+    assert table.index.get_level_values("model").unique().tolist() == ["constant", "base", "tuned", "difference"]
+    assert np.isnan(table.loc[("spearman", "constant")]).all()  # a constant has no correlation
+    assert table.loc[("roc_auc", "constant"), "value"] == 0.5
+    difference = table.loc[("spearman", "difference")]
+    expected = spearmanr(scores["tuned"], labels).statistic - spearmanr(scores["base"], labels).statistic
+    assert difference["value"] == pytest.approx(expected)
+    assert difference["concept low"] < difference["value"] < difference["concept high"]
+    assert "concept low" not in headline_table(labels, scores, dict.fromkeys(scores, 0.5), resamples=50)
+
+
 def test_slices_and_missing_metadata():
     scores = {"base": np.array([0.3, 0.2, 0.4, 0.3, 0.1, 0.8]), "tuned": np.array([0.9, 0.8, 0.9, 0.1, 0.1, 0.3])}
     table = slice_metrics(PAIRS, scores, min_pairs=1)
@@ -140,6 +160,18 @@ def test_slices_and_missing_metadata():
     assert set(slice_columns(bare).columns) == {"label grade", "length", "overlap"}
     dimensions = slice_metrics(bare, scores, min_pairs=4).index.get_level_values(0).unique().tolist()
     assert dimensions == ["length", "overlap"]  # 4 two-word pairs, 5 pairs without a shared word
+
+
+def test_slice_gain_intervals_come_from_the_resamples_restricted_to_the_slice():
+    scores = {"base": np.array([0.3, 0.2, 0.4, 0.3, 0.1, 0.8]), "tuned": np.array([0.9, 0.8, 0.9, 0.1, 0.1, 0.3])}
+    everything = [np.arange(6)] * 3
+    table = slice_metrics(PAIRS, scores, min_pairs=1, concept_draws=everything)
+    # resamples that keep every row give an interval of zero width at the slice's own gain
+    assert np.allclose(table["gain low"], table["mae gain"]) and np.allclose(table["gain high"], table["mae gain"])
+    only_first = [np.array([0, 0, 1])] * 3
+    narrow = slice_metrics(PAIRS, scores, min_pairs=1, concept_draws=only_first)
+    assert narrow.loc[("relation", "causes"), "gain low"] == pytest.approx(abs(0.3 - 1) - abs(0.9 - 1))
+    assert np.isnan(narrow.loc[("relation", "lexical_trap"), "gain low"])  # never drawn
 
 
 def test_worst_errors():

@@ -44,7 +44,7 @@ def test_findings_read_every_number_from_the_tables():
     assert "a real gain" in text
     bare = findings_markdown(headline, slices.drop(index="relation", level=0), traps.iloc[0:0],
                              benchmarks.iloc[0:0], "base", "tuned")
-    assert "Where it helped most" not in bare and "Lexical traps" not in bare
+    assert "By relation" not in bare and "Lexical traps" not in bare
 
 
 def test_benchmark_table_shape_is_what_findings_expect(base_model, tmp_path):
@@ -70,10 +70,81 @@ def test_text_for_other_data_says_how_new_the_test_pairs_are():
     assert "held-out pairs" in text and "99.5%" in text and "never appear" not in text
     advice = recommendation_markdown(headline, pd.DataFrame(), data)
     assert "pairs like those of MEN" in advice and "Test on new terms" in advice
-    assert "slices where its error fell least" in advice
-    worst = slices.loc["relation", "mae gain"].idxmin()
-    advice = recommendation_markdown(headline, pd.DataFrame(), data, slices)
-    assert f"especially relation *{worst}*, where its error" in advice
-    run = SimpleNamespace(environment={"data_pairs": {"test": 1000}})
+    assert "kinds of pair unlike those it was trained on" in advice
+    from pairsim_utils.config import SEED_CONFIG
+
+    run = SimpleNamespace(config=SEED_CONFIG, environment={"data_pairs": {"test": 1000}})
     limits = limitations_markdown(data, run)
     assert "1,000 pairs" in limits and "99.5% of the test pairs" in limits
+
+
+def flipped(headline: pd.DataFrame, metric: str) -> pd.DataFrame:
+    """The headline with one metric's difference mirrored: a gain becomes a loss of the same size."""
+    table = headline.copy()
+    row = table.loc[(metric, "difference")]
+    table.loc[(metric, "difference"), ["value", "low", "high"]] = [-row["value"], -row["high"], -row["low"]]
+    return table
+
+
+def test_generated_sentences_follow_the_values():
+    _, _, headline = tables()
+    empty = pd.DataFrame()
+    assert headline.loc[("mse", "difference"), "high"] < 0
+    text = findings_markdown(headline, empty, empty, empty, "base", "tuned")
+    assert "Scores moved closer to the label's scale" in text
+    worse = findings_markdown(flipped(headline, "mse"), empty, empty, empty, "base", "tuned")
+    assert "moved away from the label's scale" in worse and "closer" not in worse
+    lost = findings_markdown(flipped(headline, "spearman"), empty, empty, empty, "base", "tuned")
+    assert "made things worse" in lost and "a real loss" in lost
+
+
+def test_slices_are_named_only_when_large_and_clear():
+    from pairsim_utils.report import MIN_SLICE_PAIRS, notable_slices
+
+    index = pd.MultiIndex.from_tuples([("relation", n) for n in ("big", "small", "unclear", "worse")],
+                                      names=["dimension", "slice"])
+    slices = pd.DataFrame({"pairs": [MIN_SLICE_PAIRS, MIN_SLICE_PAIRS - 1, 200, 80],
+                           "mae gain": [0.2, 0.4, 0.1, -0.1], "gain low": [0.05, 0.2, -0.01, -0.2],
+                           "gain high": [0.3, 0.6, 0.2, -0.02]}, index=index)
+    assert notable_slices(slices).index.tolist() == ["big", "worse"]
+    _, _, headline = tables()
+    text = findings_markdown(headline, slices, pd.DataFrame(), pd.DataFrame(), "base", "tuned")
+    assert "*big* (+0.20 [+0.05, +0.30], 30 pairs)" in text and "*worse*" in text
+    assert "small" not in text and "unclear" not in text
+    from pairsim_utils.report import recommendation_markdown
+
+    advice = recommendation_markdown(headline, pd.DataFrame(), slices=slices)
+    assert "especially relation *worse*" in advice and "where its error rose" in advice
+    assert "*worse*" not in recommendation_markdown(headline, pd.DataFrame(), slices=slices.drop(("relation", "worse")))
+
+
+def test_run_summary_and_limitations_name_settings_that_differ_from_the_card():
+    from types import SimpleNamespace
+
+    from pairsim_utils.config import SEED_CONFIG
+    from pairsim_utils.report import limitations_markdown, run_summary_markdown
+
+    environment = {"steps": 642, "wall_seconds": 120.0, "device_name": "a CPU", "data_dir": "data/concept_pairs"}
+    card = SimpleNamespace(config=SEED_CONFIG, environment=environment)
+    assert "the configuration of the published seed model card" in run_summary_markdown(card)
+    other = SimpleNamespace(config=SEED_CONFIG.replace(num_epochs=2), environment=environment)
+    summary = run_summary_markdown(other)
+    assert "except num_epochs 2 (card: 5)" in summary and "configuration of the published" not in summary
+    limits = limitations_markdown({"phrase_disjoint": True}, other)
+    assert "kept as they are" not in limits and "num_epochs" in limits
+    assert "kept as they are" in limitations_markdown({"phrase_disjoint": True}, card)
+
+
+def test_one_sentence_answer():
+    from pairsim_utils.report import answer_markdown
+
+    _, _, headline = tables()
+    benchmarks = pd.DataFrame({"change": [0.02, -0.1]}, index=["MEN", "SimLex-999"])
+    answer = answer_markdown(headline, benchmarks, tuned="tuned")
+    assert answer.startswith("**In one sentence:** Fine-tuning raised agreement")
+    assert "on 1 of 2 outside benchmarks" in answer
+    lost = answer_markdown(flipped(headline, "spearman"), benchmarks, tuned="tuned")
+    assert "lowered agreement with our labels" in lost
+    assert "on all 2 outside" in answer_markdown(headline, benchmarks.assign(change=[-0.01, -0.02]), tuned="tuned")
+    kept = answer_markdown(headline, benchmarks.assign(change=[0.01, 0.02]), tuned="tuned")
+    assert "without lowering agreement with human ratings on any of 2" in kept
