@@ -57,7 +57,7 @@ def plain_script(run_dir: Path, data_dir: Path, model_source: str) -> dict:
 def project_path(run_dir: Path, data_dir: Path) -> dict:
     """The project's path: ``ensure_trained`` with the seed configuration."""
     from pairsim_utils.config import SEED_CONFIG
-    from pairsim_utils.training import ensure_trained, load_run
+    from pairsim_utils.runs import ensure_trained, load_run
 
     started = time.perf_counter()
     ensure_trained(SEED_CONFIG, run_dir.name, data_dir, runs_dir=run_dir.parent, force=True)

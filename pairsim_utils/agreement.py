@@ -43,18 +43,14 @@ def load_ratings(path: Path) -> pd.DataFrame:
 
 
 def weighted_kappa(ratings: pd.DataFrame) -> float:
-    """Returns:
-    Linearly weighted Cohen's kappa between the first and the second rating.
-    """
+    """Linearly weighted Cohen's kappa between the first and the second rating."""
     codes = {grade: index for index, grade in enumerate(GRADES)}
     return float(cohen_kappa_score(ratings["first_label"].map(codes), ratings["second_label"].map(codes),
                                    weights="linear"))
 
 
 def confusion(ratings: pd.DataFrame) -> pd.DataFrame:
-    """Returns:
-    Counts of pairs by first label (rows) and second label (columns), every grade shown.
-    """
+    """Counts of pairs by first label (rows) and second label (columns), every grade shown."""
     table = pd.crosstab(ratings["first_label"], ratings["second_label"])
     return table.reindex(index=list(GRADES), columns=list(GRADES), fill_value=0) \
         .rename_axis(index="authors", columns="second rater")

@@ -64,10 +64,7 @@ def load_benchmark(name: str, directory: Path | str = BENCHMARKS_DIR) -> pd.Data
 
 
 def benchmark_overview(directory: Path | str = BENCHMARKS_DIR) -> pd.DataFrame:
-    """Returns:
-    One row per benchmark: what it measures, its scale, pairs, distinct words, multiword share
-    and the mean label.
-    """
+    """One row per benchmark: what it measures, its scale, pairs, distinct words, multiword share and the mean label."""
     rows = []
     for benchmark in BENCHMARKS:
         frame = load_benchmark(benchmark.name, directory)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from dataclasses import dataclass, fields
+import types
+import typing
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,35 @@ import yaml
 
 class ConfigError(ValueError):
     """A configuration file or mapping that cannot become a :class:`TrainingConfig`."""
+
+
+def checked_value(name: str, value: Any, annotation: Any) -> Any:
+    """Check a setting against its type annotation, whatever the annotation (``int``, ``float | None``…).
+
+    Args:
+        name: The setting, named in the error.
+        value: Its value.
+        annotation: The resolved annotation (``typing.get_type_hints``).
+
+    Returns:
+        The value; an ``int`` given for a ``float`` setting becomes a ``float``.
+
+    Raises:
+        ConfigError: When the value is none of the annotation's types (a bool is never a number).
+    """
+    union = typing.get_origin(annotation) in (typing.Union, types.UnionType)
+    options = typing.get_args(annotation) if union else (annotation,)
+    if value is None and type(None) in options:
+        return value
+    if isinstance(value, bool):
+        if bool in options:
+            return value
+    elif isinstance(value, int) and float in options and int not in options:
+        return float(value)
+    elif any(isinstance(option, type) and isinstance(value, option) for option in options):
+        return value
+    expected = " or ".join(getattr(option, "__name__", str(option)) for option in options)
+    raise ConfigError(f"{name}: expected {expected}, got {value!r} ({type(value).__name__})")
 
 
 @dataclass(frozen=True)
@@ -50,7 +81,7 @@ class TrainingConfig:
     max_seq_length: int = 256
     train_batch_size: int = 10
     eval_batch_size: int = 10
-    num_epochs: int = 5
+    num_epochs: int = field(default=5, metadata={"aliases": ["--epochs"]})
     learning_rate: float = 5e-5
     lr_scheduler: str = "linear"
     warmup_ratio: float = 0.0
@@ -66,16 +97,10 @@ class TrainingConfig:
     logging_steps: int = 10
 
     def __post_init__(self) -> None:
-        for field in fields(self):
-            value = getattr(self, field.name)
-            expected = _FIELD_TYPES[field.name]
-            if expected is float and isinstance(value, int) and not isinstance(value, bool):
-                object.__setattr__(self, field.name, float(value))
-            elif not isinstance(value, expected) or isinstance(value, bool):
-                raise ConfigError(
-                    f"{field.name}: expected {expected.__name__}, got {value!r} "
-                    f"({type(value).__name__})"
-                )
+        hints = typing.get_type_hints(type(self))
+        for setting in fields(self):
+            object.__setattr__(self, setting.name, checked_value(setting.name, getattr(self, setting.name),
+                                                                 hints[setting.name]))
         for name in ("max_seq_length", "train_batch_size", "eval_batch_size", "num_epochs",
                      "logging_steps"):
             if getattr(self, name) < 1:
@@ -86,9 +111,7 @@ class TrainingConfig:
             raise ConfigError(f"warmup_ratio: must be in [0, 1), got {self.warmup_ratio}")
 
     def to_dict(self) -> dict[str, Any]:
-        """Returns:
-        The configuration as a plain ``{field: value}`` dict, in field order.
-        """
+        """The configuration as a plain ``{field: value}`` dict, in field order."""
         return dataclasses.asdict(self)
 
     @classmethod
@@ -107,7 +130,7 @@ class TrainingConfig:
         """
         if not isinstance(values, dict):
             raise ConfigError(f"{source}: expected a mapping of settings, got {type(values).__name__}")
-        known = [field.name for field in fields(cls)]
+        known = [setting.name for setting in fields(cls)]
         unknown = sorted(set(values) - set(known))
         if unknown:
             raise ConfigError(
@@ -120,9 +143,7 @@ class TrainingConfig:
             raise ConfigError(f"{source}: {error}") from None
 
     def replace(self, **changes: Any) -> TrainingConfig:
-        """Returns:
-        A copy with ``changes`` applied (the configuration itself is frozen).
-        """
+        """A copy with ``changes`` applied (the configuration itself is frozen)."""
         return type(self).from_dict({**self.to_dict(), **changes}, source="replace()")
 
     def save(self, path: Path | str) -> Path:
@@ -166,19 +187,12 @@ class TrainingConfig:
         return cls.from_dict(values or {}, source=str(path))
 
     def to_frame(self) -> pd.DataFrame:
-        """Returns:
-        A one-column table (setting -> value) for display in a notebook.
-        """
+        """A one-column table (setting -> value) for display in a notebook."""
         frame = pd.DataFrame({"value": [repr(v) if isinstance(v, str) else v
                                         for v in self.to_dict().values()]},
                              index=pd.Index(list(self.to_dict()), name="setting"))
         return frame.astype(str)
 
-
-_FIELD_TYPES: dict[str, type] = {
-    field.name: {"str": str, "int": int, "float": float}[str(field.type)]
-    for field in fields(TrainingConfig)
-}
 
 SEED_CONFIG = TrainingConfig()
 """The seed card's configuration (all defaults)."""
@@ -203,11 +217,10 @@ CARD_NAMES = {
 
 
 def changed_settings(config: TrainingConfig, reference: TrainingConfig = SEED_CONFIG) -> dict[str, tuple[Any, Any]]:
-    """Returns:
-    Setting -> ``(ours, reference)`` for every setting where ``config`` differs from the seed configuration.
-    """
-    return {field.name: (getattr(config, field.name), getattr(reference, field.name))
-            for field in fields(TrainingConfig) if getattr(config, field.name) != getattr(reference, field.name)}
+    """Setting -> ``(ours, reference)`` for every setting where ``config`` differs from the seed configuration."""
+    names = [setting.name for setting in fields(TrainingConfig)]
+    return {name: (getattr(config, name), getattr(reference, name))
+            for name in names if getattr(config, name) != getattr(reference, name)}
 
 
 def compare_with_card(config: TrainingConfig, card_hyperparameters: dict[str, str]) -> pd.DataFrame:

@@ -15,6 +15,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -46,9 +47,7 @@ def _display(path: Path) -> str:
 
 
 def sha256_of(path: Path | str) -> str:
-    """Returns:
-    The file's SHA-256 as 64 hex digits.
-    """
+    """The file's SHA-256 as 64 hex digits."""
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
@@ -133,11 +132,19 @@ def _check_label(text: str) -> tuple[float | None, str | None]:
     return value, None
 
 
+def phrase_key(phrase: str) -> str:
+    """A key for a phrase that ignores case and surrounding spaces."""
+    return phrase.strip().lower()
+
+
 def pair_key(first: str, second: str) -> frozenset[str]:
-    """Returns:
-    A key for a pair that ignores order, case and surrounding spaces: the same pair in any file has the same key.
-    """
-    return frozenset((first.strip().lower(), second.strip().lower()))
+    """A key for a pair that ignores order, case and surrounding spaces: the same pair in any file has the same key."""
+    return frozenset((phrase_key(first), phrase_key(second)))
+
+
+def phrase_keys(frame: pd.DataFrame) -> set[str]:
+    """The distinct :func:`phrase_key` of a pairs frame's phrases."""
+    return {phrase_key(phrase) for phrase in pd.concat([frame["sentence_0"], frame["sentence_1"]])}
 
 
 def load_pairs(path: Path | str, extra_columns: Iterable[str] = OPTIONAL_COLUMNS,
@@ -174,12 +181,13 @@ def load_pairs(path: Path | str, extra_columns: Iterable[str] = OPTIONAL_COLUMNS
         raise PairsFileError(shown, problems)
     if not body:
         raise PairsFileError(shown, ["no pairs after the header"])
-    records, seen = [], {}
+    records: list[dict[str, Any]] = []
+    seen: dict[frozenset[str], int] = {}
     for line, row in enumerate(body, start=2):
         if len(row) != len(header):
             problems.append(f"line {line}: {len(row)} field(s), the header has {len(header)}")
             continue
-        record = dict(zip(header, row, strict=True))
+        record: dict[str, Any] = dict(zip(header, row, strict=True))
         for column in ("sentence_0", "sentence_1"):
             if not record[column].strip():
                 problems.append(f"line {line}, column '{column}': empty phrase")
@@ -208,9 +216,7 @@ def load_pairs(path: Path | str, extra_columns: Iterable[str] = OPTIONAL_COLUMNS
 
 
 def split_paths(directory: Path | str = CONCEPT_PAIRS_DIR) -> dict[str, Path]:
-    """Returns:
-    ``{"train": …/train.csv, "dev": …, "test": …}`` for a data folder.
-    """
+    """``{"train": …/train.csv, "dev": …, "test": …}`` for a data folder."""
     return {split: Path(directory) / f"{split}.csv" for split in SPLITS}
 
 
@@ -269,9 +275,7 @@ def load_splits(directory: Path | str = CONCEPT_PAIRS_DIR, splits: Iterable[str]
 
 
 def words(phrase: str) -> set[str]:
-    """Returns:
-    The lower-cased words of a phrase (split on spaces and hyphens).
-    """
+    """The lower-cased words of a phrase (split on spaces and hyphens)."""
     return {w for w in re.split(r"[\s\-]+", phrase.lower()) if w}
 
 

@@ -14,6 +14,7 @@ import pandas as pd
 
 from pairsim_utils.agreement import agreement_summary, confusion
 from pairsim_utils.data import token_counts, word_overlap
+from pairsim_utils.markdown import markdown_table
 from pairsim_utils.shortcuts import shortcut_table
 
 # (row name, relations) of the composition rows, in the card's order.
@@ -31,25 +32,19 @@ MAX_TOKENS = 8
 
 
 def shares_word(frame: pd.DataFrame) -> pd.Series:
-    """Returns:
-    Per row, whether the two phrases have a word in common.
-    """
+    """Per row, whether the two phrases have a word in common."""
     return pd.Series([word_overlap(a, b) > 0 for a, b in zip(frame["sentence_0"], frame["sentence_1"], strict=True)],
                      index=frame.index)
 
 
 def related_among_shared_word(frame: pd.DataFrame) -> float:
-    """Returns:
-    The share of related pairs (label above 0) among the pairs whose phrases share a word.
-    """
+    """The share of related pairs (label above 0) among the pairs whose phrases share a word."""
     shared = shares_word(frame)
     return float((frame.loc[shared, "label"] > 0).mean()) if shared.any() else float("nan")
 
 
 def distinct_phrases(frame: pd.DataFrame) -> int:
-    """Returns:
-    How many different phrases (case-insensitively) a split uses.
-    """
+    """How many different phrases (case-insensitively) a split uses."""
     return pd.concat([frame["sentence_0"], frame["sentence_1"]]).str.lower().nunique()
 
 
@@ -67,27 +62,23 @@ def statistics_table(frames: Mapping[str, pd.DataFrame], tokenizer, card_statist
         row = card_statistics.loc[column]
         return f"{row['min']:.0f} / {row['mean']:.2f} / {row['max']:.0f}"
 
-    def row(name: str, card: str, cells: Iterable[str]) -> str:
-        return f"| {name} | {card} | " + " | ".join(cells) + " |"
-
     label = card_statistics.loc["label"]
-    lines = ["| | seed card (train) | " + " | ".join(frames) + " |", "|:--|--:|" + "--:|" * len(frames),
-             row("pairs", "3,201", (f"{len(f):,}" for f in frames.values()))]
+    rows = {"pairs": ["3,201", *(f"{len(f):,}" for f in frames.values())]}
     for column in ("sentence_0", "sentence_1"):
-        lines.append(row(f"{column} tokens, min / mean / max", card_tokens(column),
-                         (token_stats(f[column]) for f in frames.values())))
-    lines.append(row("label min / mean / max", f"{label['min']:.1f} / {label['mean']:.2f} / {label['max']:.1f}",
-                     (f"{f['label'].min():.1f} / {f['label'].mean():.3f} / {f['label'].max():.1f}"
-                      for f in frames.values())))
+        rows[f"{column} tokens, min / mean / max"] = [card_tokens(column),
+                                                        *(token_stats(f[column]) for f in frames.values())]
+    rows["label min / mean / max"] = [f"{label['min']:.1f} / {label['mean']:.2f} / {label['max']:.1f}",
+                                      *(f"{f['label'].min():.1f} / {f['label'].mean():.3f} / {f['label'].max():.1f}"
+                                        for f in frames.values())]
     for name, relations in COMPOSITION:
-        lines.append(row(name, "n/a", (f"{f['relation'].isin(relations).sum():,} "
-                                       f"({f['relation'].isin(relations).mean():.1%})" for f in frames.values())))
-    lines.append(row("pairs sharing a word", "n/a", (f"{shares_word(f).mean():.1%}" for f in frames.values())))
-    lines.append(row("… of which related (0.5 or 1.0)", "n/a",
-                     (f"{related_among_shared_word(f):.1%}" for f in frames.values())))
-    lines.append(row("distinct phrases", "n/a", (f"{distinct_phrases(f):,}" for f in frames.values())))
-    lines.append(row("domains", "n/a", (str(f["domain"].nunique()) for f in frames.values())))
-    return "\n".join(lines)
+        rows[name] = ["n/a", *(f"{f['relation'].isin(relations).sum():,} ({f['relation'].isin(relations).mean():.1%})"
+                               for f in frames.values())]
+    rows["pairs sharing a word"] = ["n/a", *(f"{shares_word(f).mean():.1%}" for f in frames.values())]
+    rows["… of which related (0.5 or 1.0)"] = ["n/a", *(f"{related_among_shared_word(f):.1%}" for f in frames.values())]
+    rows["distinct phrases"] = ["n/a", *(f"{distinct_phrases(f):,}" for f in frames.values())]
+    rows["domains"] = ["n/a", *(str(f["domain"].nunique()) for f in frames.values())]
+    table = pd.DataFrame.from_dict(rows, orient="index", columns=["seed card (train)", *frames])
+    return markdown_table(table, "", right_aligned=len(table.columns))
 
 
 def shortcuts_block(frames: Mapping[str, pd.DataFrame], neighbouring: Iterable[frozenset[str]]) -> str:
@@ -96,12 +87,8 @@ def shortcuts_block(frames: Mapping[str, pd.DataFrame], neighbouring: Iterable[f
     Returns:
         A Markdown table, without the markers.
     """
-    table = shortcut_table(frames, neighbouring)
-    lines = ["| shortcut (Spearman with the label) | " + " | ".join(table.columns) + " |",
-             "|:--|" + "--:|" * len(table.columns)]
-    lines += [f"| {name} | " + " | ".join(f"{value:.3f}" for value in values) + " |"
-              for name, values in table.iterrows()]
-    return "\n".join(lines)
+    table = shortcut_table(frames, neighbouring).map("{:.3f}".format)
+    return markdown_table(table, "shortcut (Spearman with the label)", right_aligned=len(table.columns))
 
 
 def agreement_block(ratings: pd.DataFrame) -> str:
@@ -112,29 +99,15 @@ def agreement_block(ratings: pd.DataFrame) -> str:
     """
     summary = agreement_summary(ratings)
     table = confusion(ratings)
+    table = table.rename(columns="{:.1f}".format, index="{:.1f}".format)
     per_split = ratings["split"].value_counts().reindex(["train", "dev", "test"], fill_value=0)
     lines = [f"- pairs rated twice: **{summary['pairs']}** ("
              + ", ".join(f"{split} {count}" for split, count in per_split.items()) + ")",
              f"- rated alike: **{summary['exact']:.1%}**; linearly weighted Cohen's kappa: **{summary['kappa']:.3f}**",
              f"- disagreements: {summary['disagreements']}; labels changed by adjudication: {summary['changed']}",
              "",
-             "| authors ↓ / second rater → | " + " | ".join(f"{c:.1f}" for c in table.columns) + " |",
-             "|:--|" + "--:|" * len(table.columns)]
-    lines += [f"| {index:.1f} | " + " | ".join(str(v) for v in values) + " |" for index, values in table.iterrows()]
+             markdown_table(table, "authors ↓ / second rater →", right_aligned=len(table.columns))]
     return "\n".join(lines)
-
-
-def replace_block(card: str, name: str, body: str) -> str:
-    """Replace the text between ``<!-- name:start -->`` and ``<!-- name:end -->``.
-
-    Returns:
-        The card, unchanged when it lacks the markers.
-    """
-    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
-    if start not in card or end not in card:
-        return card
-    head, rest = card.split(start, 1)
-    return f"{head}{start}\n{body}\n{end}{rest.split(end, 1)[1]}"
 
 
 def missed_targets(frames: Mapping[str, pd.DataFrame], tokenizer, neighbouring: Iterable[frozenset[str]],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import torch
@@ -76,7 +76,7 @@ def parameter_counts(model: SentenceTransformer) -> pd.DataFrame:
         Pooling and Normalize modules) with ``parameters``, ``share`` of the total and whether
         fine-tuning updates it (``trained``): BERT's own pooler is not on the mean-pooling path.
     """
-    bert = model[0].auto_model
+    bert: Any = model[0].auto_model  # a transformers BertModel; torch types its submodules loosely
     parts: list[tuple[str, torch.nn.Module, bool]] = [("embeddings", bert.embeddings, True)]
     parts += [(f"encoder layer {i}", layer, True) for i, layer in enumerate(bert.encoder.layer)]
     if getattr(bert, "pooler", None) is not None:

@@ -31,17 +31,20 @@ from pairsim_utils.data import (
     PairsFileError,
     check_disjoint,
     load_pairs,
+    phrase_key,
+    phrase_keys,
     sha256_of,
     split_paths,
 )
 from pairsim_utils.paths import BENCHMARKS_DIR, CONCEPT_PAIRS_DIR, RUNS_DIR, relative_to_repo, repo_path
+from pairsim_utils.runs import NOT_RUN_NAMES
 
 PREPARED_DIR = RUNS_DIR / "data"
 SPLIT_RECORD = "split.json"
 HELD_OUT_SHARE = 0.15
 """Share of a file cut off for each missing held-out split (dev, test)."""
 MIN_PAIRS_TO_SPLIT = 20
-RESERVED_NAMES = frozenset({"data", "cache", "seed"})
+RESERVED_NAMES = NOT_RUN_NAMES | {"seed"}
 """Folders under ``runs/`` that a prepared data set must not take (or the shipped data's run)."""
 NAMED_SOURCES = {
     "men": {"train": BENCHMARKS_DIR / "men_dev.csv", "test": BENCHMARKS_DIR / "men_test.csv"},
@@ -60,9 +63,7 @@ SHIPPED_DESCRIPTION = {
 
 
 def is_shipped(data_dir: Path | str) -> bool:
-    """Returns:
-    Whether ``data_dir`` is the shipped concept-pair data (as opposed to a prepared data set).
-    """
+    """Whether ``data_dir`` is the shipped concept-pair data (as opposed to a prepared data set)."""
     return repo_path(data_dir).resolve() == CONCEPT_PAIRS_DIR.resolve()
 
 
@@ -152,18 +153,15 @@ def make_splits(frames: dict[str, pd.DataFrame], files: dict[str, Path],
 
 
 def seen_phrase_share(splits: dict[str, pd.DataFrame], split: str = "test") -> float:
-    """Returns:
-    The share of a split's pairs with at least one phrase (case-insensitively) that also occurs in train.
-    """
-    train = set(pd.concat([splits["train"]["sentence_0"], splits["train"]["sentence_1"]]).str.lower())
+    """The share of a split's pairs with at least one phrase (case-insensitively) that also occurs in train."""
+    train = phrase_keys(splits["train"])
     frame = splits[split]
-    return float((frame["sentence_0"].str.lower().isin(train) | frame["sentence_1"].str.lower().isin(train)).mean())
+    seen = frame["sentence_0"].map(phrase_key).isin(train) | frame["sentence_1"].map(phrase_key).isin(train)
+    return float(seen.mean())
 
 
 def phrase_disjoint(splits: dict[str, pd.DataFrame]) -> bool:
-    """Returns:
-    Whether no phrase occurs in two splits (what :func:`pairsim_utils.data.load_splits` then enforces).
-    """
+    """Whether no phrase occurs in two splits (what :func:`pairsim_utils.data.load_splits` then enforces)."""
     try:
         check_disjoint(splits, {split: f"{split}.csv" for split in splits})
     except PairsFileError:

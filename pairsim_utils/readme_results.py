@@ -16,30 +16,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from pairsim_utils.data_card import replace_block
+from pairsim_utils.markdown import markdown_table, replace_block
 from pairsim_utils.paths import REPO_ROOT
 from pairsim_utils.report import headline_display
 from pairsim_utils.results import RESULTS_DIR, load_tables
 
 BLOCK = "results:{run}-{table}"
-
-
-def markdown_table(frame: pd.DataFrame, index_name: str, right_aligned: int = 0) -> str:
-    """Render a small frame as a Markdown table.
-
-    Args:
-        frame: Rows to show; the index becomes the first column.
-        index_name: The first column's header.
-        right_aligned: How many of the last columns hold numbers (aligned right).
-
-    Returns:
-        The table, one line per row.
-    """
-    columns = [index_name, *map(str, frame.columns)]
-    align = ["---"] * (len(columns) - right_aligned) + ["--:"] * right_aligned
-    lines = ["| " + " | ".join(columns) + " |", "|" + "|".join(align) + "|"]
-    lines += ["| " + " | ".join(map(str, [index, *row])) + " |" for index, row in frame.iterrows()]
-    return "\n".join(lines)
 
 
 def result_blocks(results_dir: Path) -> dict[str, str]:
@@ -70,9 +52,7 @@ def result_blocks(results_dir: Path) -> dict[str, str]:
 
 
 def render_readme(readme: str, results_dir: Path = RESULTS_DIR) -> str:
-    """Returns:
-    The README with every ``results:<run>-<table>`` block it has replaced from ``<results_dir>/<run>/``.
-    """
+    """The README with every ``results:<run>-<table>`` block it has replaced from ``<results_dir>/<run>/``."""
     for run_dir in sorted(path for path in results_dir.iterdir() if path.is_dir()):
         for table, body in result_blocks(run_dir).items():
             name = BLOCK.format(run=run_dir.name, table=table)

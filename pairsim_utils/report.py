@@ -18,16 +18,12 @@ METRIC_NAMES = {"spearman": "Spearman", "pearson": "Pearson", "mse": "MSE", "roc
 
 
 def with_interval(value: float, low: float, high: float, digits: int = 3) -> str:
-    """Returns:
-    ``"0.612 [0.560, 0.660]"``.
-    """
+    """``"0.612 [0.560, 0.660]"``."""
     return f"{value:.{digits}f} [{low:.{digits}f}, {high:.{digits}f}]"
 
 
 def interval_columns(table: pd.DataFrame) -> tuple[str, str]:
-    """Returns:
-    The interval columns to report: the concept-level ones when the table has them, else the pair-level.
-    """
+    """The interval columns to report: the concept-level ones when the table has them, else the pair-level."""
     return ("concept low", "concept high") if "concept low" in table else ("low", "high")
 
 
@@ -46,7 +42,7 @@ def headline_display(table: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
     """The headline table as readers want it: one row per metric, one column per model.
 
     Args:
-        table: :func:`pairsim_utils.evaluation.headline_table` output.
+        table: :func:`pairsim_utils.metrics.headline_table` output.
         digits: Decimals shown.
 
     Returns:
@@ -64,7 +60,7 @@ def interval_comparison(table: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
     """Pair-level next to concept-level intervals, for each metric's difference row.
 
     Args:
-        table: :func:`pairsim_utils.evaluation.headline_table` output with concept intervals.
+        table: :func:`pairsim_utils.metrics.headline_table` output with concept intervals.
         digits: Decimals shown.
 
     Returns:
@@ -106,7 +102,7 @@ def notable_slices(slices: pd.DataFrame, dimensions: tuple[str, ...] = ("relatio
     """The slices a finding may name: enough pairs, and an interval of the error gain that excludes zero.
 
     Args:
-        slices: :func:`pairsim_utils.evaluation.slice_metrics` output with ``gain low`` / ``gain high``.
+        slices: :func:`pairsim_utils.analysis.slice_metrics` output with ``gain low`` / ``gain high``.
         dimensions: The first of these the table has is used.
 
     Returns:
@@ -143,12 +139,12 @@ def findings_markdown(headline: pd.DataFrame, slices: pd.DataFrame, traps: pd.Da
     excludes zero, and a slice is named only under the rule of :func:`notable_slices`.
 
     Args:
-        headline: :func:`pairsim_utils.evaluation.headline_table` on test; models other than
+        headline: :func:`pairsim_utils.metrics.headline_table` on test; models other than
             ``base`` and ``tuned`` are reported as baselines.
-        slices: :func:`pairsim_utils.evaluation.slice_metrics` on test (with intervals).
+        slices: :func:`pairsim_utils.analysis.slice_metrics` on test (with intervals).
         traps: Mean cosine and share above the dev threshold for lexical traps, per model
             (index: model; columns ``mean cosine``, ``share above threshold``).
-        benchmarks: :func:`pairsim_utils.evaluation.benchmark_table` output.
+        benchmarks: :func:`pairsim_utils.analysis.benchmark_table` output.
         base: Name of the base model's column.
         tuned: Name of the fine-tuned model's column.
         data: The data's description (:func:`pairsim_utils.prepare.describe_data`).
@@ -225,8 +221,8 @@ def answer_markdown(headline: pd.DataFrame, benchmarks: pd.DataFrame, base: str 
     """The findings in one sentence, for the top of the report; every clause follows the values.
 
     Args:
-        headline: :func:`pairsim_utils.evaluation.headline_table` on test.
-        benchmarks: :func:`pairsim_utils.evaluation.benchmark_table` output (may be empty).
+        headline: :func:`pairsim_utils.metrics.headline_table` on test.
+        benchmarks: :func:`pairsim_utils.analysis.benchmark_table` output (may be empty).
         base: Name of the base model's column.
         tuned: Name of the fine-tuned model's column.
 
@@ -247,9 +243,7 @@ def answer_markdown(headline: pd.DataFrame, benchmarks: pd.DataFrame, base: str 
 
 
 def configuration_words(config) -> str:
-    """Returns:
-    ``"the configuration of the published seed model card"``, or which settings differ from it.
-    """
+    """``"the configuration of the published seed model card"``, or which settings differ from it."""
     changed = changed_settings(config)
     if not changed:
         return "the configuration of the published seed model card"
@@ -261,7 +255,7 @@ def run_summary_markdown(run) -> str:
     """What was trained, on what, how long it took: for readers who do not read code.
 
     Args:
-        run: A :class:`pairsim_utils.training.Run`.
+        run: A :class:`pairsim_utils.runs.Run`.
 
     Returns:
         Markdown.
@@ -290,10 +284,10 @@ def recommendation_markdown(headline: pd.DataFrame, benchmarks: pd.DataFrame,
     """A recommendation that follows from the measured numbers.
 
     Args:
-        headline: :func:`pairsim_utils.evaluation.headline_table` output (test split).
-        benchmarks: :func:`pairsim_utils.evaluation.benchmark_table` output.
+        headline: :func:`pairsim_utils.metrics.headline_table` output (test split).
+        benchmarks: :func:`pairsim_utils.analysis.benchmark_table` output.
         data: The data's description (:func:`pairsim_utils.prepare.describe_data`).
-        slices: :func:`pairsim_utils.evaluation.slice_metrics` output; when given, the relation (or
+        slices: :func:`pairsim_utils.analysis.slice_metrics` output; when given, the relation (or
             label grade) whose error rose most, if any did clearly (:func:`notable_slices`), is named.
 
     Returns:
@@ -335,7 +329,7 @@ def limitations_markdown(data: Mapping[str, Any], run) -> str:
 
     Args:
         data: The data's description (:func:`pairsim_utils.prepare.describe_data`).
-        run: A :class:`pairsim_utils.training.Run`.
+        run: A :class:`pairsim_utils.runs.Run`.
 
     Returns:
         Markdown.

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import warnings
 
 OFFLINE_ENVIRONMENT = {
@@ -54,14 +55,33 @@ def quiet_progress_bars() -> None:
     logging.getLogger("sentence_transformers").setLevel(logging.WARNING)
 
 
+STATUS_HANDLER = "pairsim-status"
+
+
+def show_status_lines() -> None:
+    """Print the suite's status lines (``pairsim_utils`` loggers at INFO: which run is reused or
+    trained, and how long it took) to standard output, once, without touching other libraries' logs.
+
+    Callers who want silence skip this, or set ``logging.getLogger("pairsim_utils")`` to WARNING.
+    """
+    logger = logging.getLogger("pairsim_utils")
+    if not any(handler.get_name() == STATUS_HANDLER for handler in logger.handlers):
+        handler = logging.StreamHandler(sys.stdout)
+        handler.set_name(STATUS_HANDLER)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+
+
 def setup_notebook(seed: int | None = None, quiet: bool = True) -> None:
-    """Everything a notebook's first cell needs: offline mode, seeds, quiet bars, plot style.
+    """Everything a notebook's first cell needs: offline mode, status lines, seeds, quiet bars, plot style.
 
     Args:
         seed: Seed for :func:`set_seed`; ``None`` leaves the generators alone.
         quiet: Turn progress bars and library info logs off (tests and stored outputs need it).
     """
     go_offline()
+    show_status_lines()
     if quiet:
         quiet_progress_bars()
         # Jupyter's own deprecation chatter is noise for learners, not a lesson.

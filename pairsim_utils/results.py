@@ -19,13 +19,15 @@ from pathlib import Path
 
 import pandas as pd
 
+from pairsim_utils.analysis import ANALYSIS_TABLES
+from pairsim_utils.files import write_text_atomic
 from pairsim_utils.paths import DATA_DIR, RUNS_DIR, relative_to_repo, repo_path
 
 logger = logging.getLogger(__name__)
 
 RESULTS_DIR = DATA_DIR / "results"
-TABLES = {"headline": ["metric", "model"], "benchmarks": ["benchmark"], "slices": ["dimension", "slice"]}
-"""Table name -> its index columns, as notebook 5 writes them to ``analysis/<name>.csv``."""
+TABLES = {name: ANALYSIS_TABLES[name] for name in ("headline", "benchmarks", "slices")}
+"""The analysis tables that are committed (name -> index columns)."""
 DIGITS = 4
 
 TOLERANCE = 0.001
@@ -73,9 +75,9 @@ def save_results(run: str = "seed", runs_dir: Path | str = RUNS_DIR, results_dir
     target = repo_path(results_dir) / run
     target.mkdir(parents=True, exist_ok=True)
     for name, table in tables.items():
-        table.round(DIGITS).to_csv(target / f"{name}.csv")
+        write_text_atomic(target / f"{name}.csv", table.round(DIGITS).to_csv())
     record = json.loads((run_dir / "fingerprint.json").read_text(encoding="utf-8"))
-    (target / "fingerprint.json").write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    write_text_atomic(target / "fingerprint.json", json.dumps(record, indent=2, sort_keys=True) + "\n")
     logger.info("%s/: results written from %s/", relative_to_repo(target), relative_to_repo(analysis))
     return target
 
@@ -85,7 +87,7 @@ def stale_reason(committed: Path | str, current_fingerprint: dict) -> str | None
 
     Args:
         committed: A folder written by :func:`save_results`.
-        current_fingerprint: :func:`pairsim_utils.training.fingerprint` of today's configuration and data.
+        current_fingerprint: :func:`pairsim_utils.runs.fingerprint` of today's configuration and data.
 
     Returns:
         ``None`` when they match, else what changed (configuration settings or data files).
@@ -129,7 +131,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Copy a run's analysis tables to data/results/ for committing.")
     parser.add_argument("--run", default="seed")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    from pairsim_utils.reproducibility import show_status_lines
+
+    show_status_lines()
     save_results(args.run)
     return 0
 

@@ -15,25 +15,32 @@ from __future__ import annotations
 
 import argparse
 import ast
+import json
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from pairsim_utils.analysis import ANALYSIS_TABLES
 from pairsim_utils.data import split_paths
 from pairsim_utils.paths import CONCEPT_PAIRS_DIR, NOTEBOOKS_DIR, REPORTS_DIR, RUNS_DIR, relative_to_repo, repo_path
 from pairsim_utils.prepare import RESERVED_NAMES, describe_data, is_shipped, prepare_data
 from pairsim_utils.reproducibility import go_offline
+from pairsim_utils.runs import check_run_name
 
 CELL_TAGS = {
     "shipped-data": "kept only on the shipped concept pairs: prose and checks about that data",
-    "other-data": "kept only on other data",
+    "other-data": "kept only on other data (such cells live in notebooks/variants/, see other_data_cells)",
     "needs-relation": "kept only when the data has a relation column",
     "needs-domain": "kept only when the data has a domain column",
 }
 
+
+ANALYSIS_NOTEBOOK = NOTEBOOKS_DIR / "05_similarity_error_analysis.ipynb"
+"""The notebook that writes a run's ``analysis/`` tables (:func:`pairsim_utils.analysis.save_analysis`)."""
 
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
 """The kernel's own start-up notices (e.g. that its local TCP link is unencrypted) would clutter the
@@ -45,30 +52,49 @@ class NotebookFailedError(RuntimeError):
 
 
 def keeps_cell(tags: list[str], shipped: bool, columns: set[str]) -> bool:
-    """Returns:
-    Whether a cell with these tags runs on a data set (see :data:`CELL_TAGS`).
-    """
+    """Whether a cell with these tags runs on a data set (see :data:`CELL_TAGS`)."""
     return not (("shipped-data" in tags and not shipped) or ("other-data" in tags and shipped)
                 or any(tag.startswith("needs-") and tag[len("needs-"):] not in columns for tag in tags))
 
 
-def select_cells(notebook, data_dir: Path | str, banner: bool = True):
+def other_data_cells(notebook: Path) -> list[dict[str, Any]]:
+    """The cells a notebook shows only on other data than the shipped pairs (summaries and limits
+    written for any data). They are kept out of the committed notebook, so a learner reads one lesson,
+    in ``notebooks/variants/<notebook>.json``: a list of ``{"before": <cell id>, "cell": <cell>}``.
+
+    Returns:
+        The list; empty when the notebook has none.
+    """
+    path = notebook.parent / "variants" / f"{notebook.stem}.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else []
+
+
+def select_cells(notebook, data_dir: Path | str, banner: bool = True,
+                 variants: Sequence[dict[str, Any]] = ()):
     """Keep the cells of a notebook that apply to a data set, and say on the copy what it ran on.
 
     Args:
         notebook: An ``nbformat`` notebook (changed in place).
         data_dir: The data folder the notebook will run on.
         banner: On other data, insert a note after the title naming the data and what was left out.
+        variants: :func:`other_data_cells` of the notebook; on other data each is inserted before the
+            cell it names (at the end when that cell was left out).
 
     Returns:
         The notebook.
     """
+    import nbformat
     from nbformat.v4 import new_markdown_cell
 
     shipped = is_shipped(data_dir)
     columns = set(pd.read_csv(split_paths(repo_path(data_dir))["train"], nrows=0).columns)
     kept = [cell for cell in notebook.cells if keeps_cell(cell.metadata.get("tags", []), shipped, columns)]
     left_out = len(notebook.cells) - len(kept)
+    if not shipped:
+        for variant in variants:
+            ids = [cell.get("id") for cell in kept]
+            position = ids.index(variant["before"]) if variant["before"] in ids else len(kept)
+            kept.insert(position, nbformat.from_dict(variant["cell"]))
     notebook.cells = kept
     if banner and not shipped:
         data = describe_data(data_dir)
@@ -106,7 +132,7 @@ def run_notebook(notebook: Path, output_dir: Path, parameters: dict | None = Non
     executed = output_dir / notebook.name
     output_dir.mkdir(parents=True, exist_ok=True)
     declared = papermill.inspect_notebook(str(notebook))
-    source = select_cells(nbformat.read(notebook, as_version=4), data_dir, banner)
+    source = select_cells(nbformat.read(notebook, as_version=4), data_dir, banner, other_data_cells(notebook))
     try:
         papermill.execute_notebook(source, str(executed),
                                    parameters={k: v for k, v in (parameters or {}).items() if k in declared},
@@ -128,17 +154,15 @@ def ensure_analysis(run_name: str, runs_dir: Path = RUNS_DIR) -> Path:
         runs_dir: Parent folder of runs.
 
     Returns:
-        The folder holding ``headline.csv``, ``slices.csv``, ``benchmarks.csv``, ``findings.md``…
+        The folder holding :data:`pairsim_utils.analysis.ANALYSIS_TABLES`, ``test_scores.csv`` and ``findings.md``.
     """
-    import json
-
     analysis = runs_dir / run_name / "analysis"
-    if not (analysis / "headline.csv").is_file():
+    if not all((analysis / f"{name}.csv").is_file() for name in ANALYSIS_TABLES):
         print(f"{relative_to_repo(analysis)}/ is missing: running notebook 5 to make it.", flush=True)
         environment = runs_dir / run_name / "environment.json"
         data_dir = json.loads(environment.read_text(encoding="utf-8"))["data_dir"] if environment.is_file() \
             else relative_to_repo(CONCEPT_PAIRS_DIR)
-        run_notebook(NOTEBOOKS_DIR / "05_similarity_error_analysis.ipynb", REPORTS_DIR / "notebooks",
+        run_notebook(ANALYSIS_NOTEBOOK, REPORTS_DIR / "notebooks",
                      {"run_name": run_name, "data_dir": data_dir}, data_dir)
     return analysis
 
@@ -182,7 +206,6 @@ def contents_page(pages: list[Path], target: Path, data_name: str = "") -> Path:
         The contents page.
     """
     import html
-    import json
 
     items = []
     for page in pages:
@@ -201,9 +224,7 @@ def contents_page(pages: list[Path], target: Path, data_name: str = "") -> Path:
 
 
 def parameter_value(text: str) -> Any:
-    """Returns:
-    A ``-p`` value as a Python literal when it is one (``3``, ``None``, ``True``), else the text.
-    """
+    """A ``-p`` value as a Python literal when it is one (``3``, ``None``, ``True``), else the text."""
     try:
         return ast.literal_eval(text)
     except (ValueError, SyntaxError):
@@ -233,6 +254,11 @@ def main(argv: list[str] | None = None) -> int:
     go_offline()
     started = time.perf_counter()
     data_dir, run_name, reports = CONCEPT_PAIRS_DIR, args.run_name or "seed", args.reports or REPORTS_DIR
+    try:
+        check_run_name(run_name)
+    except ValueError as error:
+        print(f"✗ {error}", file=sys.stderr)
+        return 1
     if args.data and not is_shipped(args.data) and args.data != "concept_pairs":
         if args.run_name in RESERVED_NAMES:
             print(f"✗ --run-name {args.run_name} is taken (runs/{args.run_name}/ is used by the suite); "

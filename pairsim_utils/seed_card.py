@@ -38,9 +38,7 @@ class SeedCard:
 
     @property
     def widget_phrases(self) -> list[str]:
-        """Returns:
-        Every phrase of the widget, sources first, without repeats.
-        """
+        """Every phrase of the widget, sources first, without repeats."""
         phrases = list(self.widget)
         for candidates in self.widget.values():
             phrases += [phrase for phrase in candidates if phrase not in phrases]

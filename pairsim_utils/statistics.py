@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from pairsim_utils.concepts import concept_clashes
-from pairsim_utils.data import card_statistics, contains_phrase, token_counts, word_overlap
+from pairsim_utils.data import card_statistics, contains_phrase, phrase_keys, token_counts, word_overlap
 
 GRADE_NAMES = {1.0: "1.0 interaction", 0.5: "0.5 association", 0.0: "0.0 unrelated"}
 RATING_BINS = ("0 to 0.25", "0.25 to 0.5", "0.5 to 0.75", "0.75 to 1")
@@ -31,9 +31,7 @@ def label_grade(labels: pd.Series) -> pd.Series:
 
 
 def grade_names(labels: pd.Series) -> pd.Series:
-    """Returns:
-    Each label's grade as readers see it: ``"1.0 interaction"``… for our grades, the bin otherwise.
-    """
+    """Each label's grade as readers see it: ``"1.0 interaction"``… for our grades, the bin otherwise."""
     grades = label_grade(labels)
     return grades.map(GRADE_NAMES) if grades.dtype == float else grades
 
@@ -56,9 +54,7 @@ def card_comparison(train: pd.DataFrame, card: pd.DataFrame, tokenizer) -> pd.Da
 
 
 def label_distribution(splits: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
-    """Returns:
-    Pairs per label grade (rows) and split (columns), with a ``share`` column per split.
-    """
+    """Pairs per label grade (rows) and split (columns), with a ``share`` column per split."""
     counts = pd.DataFrame({name: label_grade(frame["label"]).value_counts() for name, frame in splits.items()})
     counts = counts.sort_index(ascending=False).fillna(0).astype(int)
     counts.index = [GRADE_NAMES.get(v, v) for v in counts.index]
@@ -68,9 +64,7 @@ def label_distribution(splits: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 def relation_table(splits: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
-    """Returns:
-    Pairs per relation (rows) and split (columns), with each relation's label.
-    """
+    """Pairs per relation (rows) and split (columns), with each relation's label."""
     counts = pd.DataFrame({name: frame["relation"].value_counts() for name, frame in splits.items()})
     counts = counts.fillna(0).astype(int)
     labels = pd.concat(splits.values()).groupby("relation")["label"].first()
@@ -79,9 +73,7 @@ def relation_table(splits: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 def domain_grade_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """Returns:
-    Pairs per domain (rows) and label grade (columns), with a total.
-    """
+    """Pairs per domain (rows) and label grade (columns), with a total."""
     table = pd.crosstab(frame["domain"], grade_names(frame["label"]))
     table = table[[g for g in (*GRADE_NAMES.values(), *reversed(RATING_BINS)) if g in table.columns]]
     table["total"] = table.sum(axis=1)
@@ -119,9 +111,7 @@ def overlap_by_relation(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def overlap_by_label(frame: pd.DataFrame) -> pd.DataFrame:
-    """Returns:
-    Per label grade, the share of pairs whose phrases share a word.
-    """
+    """Per label grade, the share of pairs whose phrases share a word."""
     shares = [word_overlap(a, b) > 0 for a, b in zip(frame["sentence_0"], frame["sentence_1"], strict=True)]
     grades = label_grade(frame["label"])
     table = frame.assign(shares_word=shares).groupby(grades, observed=True)["shares_word"].agg(["size", "mean"])
@@ -151,8 +141,7 @@ def shared_phrases(splits: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
         A square table split x split; off the diagonal it must be 0 for concept-disjoint splits,
         on the diagonal it is each split's number of distinct phrases.
     """
-    vocab = {name: set(pd.concat([f["sentence_0"], f["sentence_1"]]).str.lower())
-             for name, f in splits.items()}
+    vocab = {name: phrase_keys(frame) for name, frame in splits.items()}
     return pd.DataFrame({a: {b: len(vocab[a] & vocab[b]) for b in vocab} for a in vocab})
 
 

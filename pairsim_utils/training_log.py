@@ -68,16 +68,12 @@ def window_means(curve: pd.DataFrame, steps: Iterable[int], window: int) -> pd.S
 
 
 def smoothed(curve: pd.DataFrame, span: int = 10) -> pd.Series:
-    """Returns:
-    An exponential moving average of the training loss (``span`` log entries).
-    """
+    """An exponential moving average of the training loss (``span`` log entries)."""
     return curve["loss"].ewm(span=span, adjust=False).mean()
 
 
 def epoch_boundaries(curve: pd.DataFrame) -> list[int]:
-    """Returns:
-    The steps at which each epoch after the first begins (for drawing vertical lines).
-    """
+    """The steps at which each epoch after the first begins (for drawing vertical lines)."""
     steps_per_epoch = curve["step"].iloc[-1] / curve["epoch"].iloc[-1]
     epochs = int(curve["epoch"].iloc[-1] + 0.5)
     return [int(steps_per_epoch * epoch + 0.5) for epoch in range(1, epochs)]

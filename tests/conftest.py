@@ -15,3 +15,10 @@ def base_model():
     from pairsim_utils.model import load_base_model
 
     return load_base_model(device="cpu")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that needs a trained run (the ``finished_run`` fixture trains one) is slow."""
+    for item in items:
+        if "finished_run" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)

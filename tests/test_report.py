@@ -3,7 +3,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pairsim_utils.evaluation import benchmark_table, headline_table, slice_metrics
+from pairsim_utils.analysis import benchmark_table, slice_metrics
+from pairsim_utils.metrics import headline_table
 from pairsim_utils.report import findings_markdown, headline_display, with_interval
 
 
@@ -48,7 +49,7 @@ def test_findings_read_every_number_from_the_tables():
 
 
 def test_benchmark_table_shape_is_what_findings_expect(base_model, tmp_path):
-    from pairsim_utils.evaluation import EmbeddingCache
+    from pairsim_utils.embeddings import EmbeddingCache
 
     frame = pd.DataFrame({"sentence_0": ["car", "cup"], "sentence_1": ["road", "coffee"], "label": [0.3, 0.9]})
     caches = {"base": EmbeddingCache(base_model, cache_dir=tmp_path)}

@@ -7,6 +7,7 @@ import sys
 import warnings
 
 import numpy as np
+import pytest
 import torch
 
 from pairsim_utils.reproducibility import OFFLINE_ENVIRONMENT, go_offline, set_seed, setup_notebook
@@ -19,11 +20,14 @@ def test_set_seed_repeats_every_generator():
     assert (random.random(), np.random.rand(), torch.rand(1).item()) == first
 
 
+@pytest.mark.slow
 def test_importing_the_package_changes_no_global_state():
-    code = ("import os, logging; before = dict(os.environ); "
-            "import pairsim_utils, pairsim_utils.config, pairsim_utils.model, pairsim_utils.plots, "
-            "pairsim_utils.reproducibility, pairsim_utils.seed_card, pairsim_utils.run_suite; "
-            "assert dict(os.environ) == before, set(os.environ) ^ set(before)")
+    code = ("import os, logging, pkgutil, importlib, pairsim_utils; before = dict(os.environ); "
+            "handlers = {name: list(logging.getLogger(name).handlers) for name in ('', 'pairsim_utils')}; "
+            "modules = pkgutil.walk_packages(pairsim_utils.__path__, 'pairsim_utils.'); "
+            "[importlib.import_module(m.name) for m in modules]; "
+            "assert dict(os.environ) == before, set(os.environ) ^ set(before); "
+            "assert {name: list(logging.getLogger(name).handlers) for name in handlers} == handlers")
     env = {k: v for k, v in os.environ.items() if k not in OFFLINE_ENVIRONMENT}
     subprocess.run([sys.executable, "-c", code], check=True, env=env)
 

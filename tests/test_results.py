@@ -11,7 +11,7 @@ from pairsim_utils.config import SEED_CONFIG
 from pairsim_utils.paths import CONCEPT_PAIRS_DIR, REPO_ROOT
 from pairsim_utils.readme_results import render_readme
 from pairsim_utils.results import RESULTS_DIR, TABLES, TOLERANCE, drift, load_tables, save_results, stale_reason
-from pairsim_utils.training import fingerprint
+from pairsim_utils.runs import fingerprint
 
 
 def test_drift_flags_moves_past_the_tolerance_and_missing_rows():

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 import json
+import re
 
 import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_notebook
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from pairsim_utils.run_suite import NotebookFailedError, export_html, main, run_notebook
 
@@ -16,6 +17,7 @@ def _write(path, *sources):
     return path
 
 
+@pytest.mark.slow
 def test_runs_exports_and_reports(tmp_path, capsys):
     notebook = _write(tmp_path / "01_ok.ipynb", "answer = 6 * 7\nprint(answer)")
     assert main([str(notebook), "--reports", str(tmp_path / "reports")]) == 0
@@ -26,6 +28,7 @@ def test_runs_exports_and_reports(tmp_path, capsys):
     assert "01_ok.ipynb in" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_failure_names_notebook_and_cell(tmp_path, capsys):
     notebook = _write(tmp_path / "02_bad.ipynb", "x = 1", "raise ValueError('broken data')")
     expected = r"02_bad.ipynb failed in cell 2 \(ValueError: broken data\)"
@@ -35,13 +38,16 @@ def test_failure_names_notebook_and_cell(tmp_path, capsys):
     assert "02_bad.ipynb failed in cell 2" in capsys.readouterr().err
 
 
-def test_export_html_embeds(tmp_path):
-    notebook = _write(tmp_path / "n.ipynb", "1 + 1")
+@pytest.mark.slow
+def test_exported_pages_embed_their_figures(tmp_path):
+    notebook = _write(tmp_path / "n.ipynb", "import matplotlib.pyplot as plt\nplt.plot([1, 2])\nplt.show()")
     executed = run_notebook(notebook, tmp_path / "out")
-    page = export_html(executed, tmp_path / "html" / "n.html")
-    assert page.suffix == ".html" and page.stat().st_size > 0
+    page = export_html(executed, tmp_path / "html" / "n.html").read_text(encoding="utf-8")
+    assert 'src="data:image/png;base64,' in page  # the figure travels inside the page
+    assert not re.search(r'<img[^>]+src="(?!data:)', page)  # no image is fetched from elsewhere
 
 
+@pytest.mark.slow
 def test_contents_page_and_hidden_code_export(tmp_path):
     from nbformat.v4 import new_markdown_cell
 
@@ -67,12 +73,19 @@ def test_contents_page_and_hidden_code_export(tmp_path):
 
 def test_ensure_analysis_returns_existing_tables_without_running(tmp_path, monkeypatch):
     from pairsim_utils import run_suite
+    from pairsim_utils.analysis import ANALYSIS_TABLES
 
     analysis = tmp_path / "seed" / "analysis"
     analysis.mkdir(parents=True)
-    (analysis / "headline.csv").write_text("x\\n")
+    for name in ANALYSIS_TABLES:
+        (analysis / f"{name}.csv").write_text("x\\n")
     monkeypatch.setattr(run_suite, "run_notebook", lambda *a, **k: pytest.fail("should not run notebook 5"))
     assert run_suite.ensure_analysis("seed", runs_dir=tmp_path) == analysis
+    (analysis / "slices.csv").unlink()  # one table missing: notebook 5 runs again
+    calls = []
+    monkeypatch.setattr(run_suite, "run_notebook", lambda notebook, *a, **k: calls.append(notebook.name))
+    run_suite.ensure_analysis("seed", runs_dir=tmp_path)
+    assert calls == ["05_similarity_error_analysis.ipynb"]
     calls = []
     monkeypatch.setattr(run_suite, "run_notebook",
                         lambda notebook, out, params, data_dir: calls.append((notebook.name, params, data_dir)))
@@ -126,8 +139,31 @@ def test_select_cells_drops_what_does_not_apply_and_says_so(tmp_path):
     banner = mine.cells[1].source
     assert "This copy ran on rated" in banner and "2 cells were left out" in banner and "`relation`" in banner
     assert "drawn at random" in banner
+    x_cell = notebook.cells[1]
+    variants = [{"before": x_cell.id, "cell": new_markdown_cell("## Summary for any data")},
+                {"before": "no-such-cell", "cell": new_markdown_cell("appended")}]
+    assert len(select_cells(nbformat.from_dict(notebook), "data/concept_pairs", variants=variants).cells) == 4
+    mine = select_cells(nbformat.from_dict(notebook), prepared, variants=variants)
+    assert [c.source for c in mine.cells][2:] == ["## Summary for any data", "x = 1", "other()", "appended"]
 
 
+def test_committed_notebooks_show_one_lesson():
+    """Cells written for other data live in notebooks/variants/, each before a cell every data set keeps."""
+    from pairsim_utils.paths import NOTEBOOKS_DIR
+    from pairsim_utils.run_suite import other_data_cells
+
+    for path in sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb")):
+        notebook = nbformat.read(path, as_version=4)
+        assert not [c for c in notebook.cells if "other-data" in c.metadata.get("tags", [])], path.name
+        headings = [line for c in notebook.cells if c.cell_type == "markdown"
+                    for line in c.source.splitlines() if line.startswith("## ")]
+        assert len(headings) == len(set(headings)), (path.name, sorted(h for h in headings if headings.count(h) > 1))
+        always_kept = {c.id for c in notebook.cells if not any(
+            tag == "shipped-data" or tag.startswith("needs-") for tag in c.metadata.get("tags", []))}
+        assert all(variant["before"] in always_kept for variant in other_data_cells(path)), path.name
+
+
+@pytest.mark.slow
 def test_only_declared_parameters_are_passed(tmp_path):
     from nbformat.v4 import new_notebook as notebook_of
 
@@ -149,25 +185,35 @@ def test_bad_data_fails_before_any_notebook_runs(tmp_path, capsys):
     error = capsys.readouterr().err
     assert "broken.csv: line 2, column 'label': empty label" in error and "must not run" not in error
     assert main([str(notebook), "--data", str(source), "--run-name", "cache"]) == 1
-    assert "--run-name cache is taken" in capsys.readouterr().err
+    assert "run name 'cache' is not allowed" in capsys.readouterr().err
+    assert main([str(notebook), "--data", str(source), "--run-name", "seed"]) == 1
+    assert "--run-name seed is taken" in capsys.readouterr().err
 
 
 @pytest.fixture
 def small_run_name():
-    """A run of the real notebooks on a small file; its run and prepared data are removed afterwards."""
+    """A run of the real notebooks on a small file; its run, prepared data and the embeddings it
+    cached are removed afterwards, so the test leaves ``runs/`` as it found it.
+    """
     import shutil
 
+    from pairsim_utils.embeddings import CACHE_DIR
     from pairsim_utils.paths import RUNS_DIR
 
     name = "unit-test-small-file"
+    cached = set(CACHE_DIR.glob("*.npz"))
     yield name
     for path in (RUNS_DIR / name, RUNS_DIR / "data" / name):
         shutil.rmtree(path, ignore_errors=True)
+    for path in set(CACHE_DIR.glob("*.npz")) - cached:
+        path.unlink()
 
 
+@pytest.mark.slow
 def test_the_suite_reruns_on_a_small_pairs_file_without_metadata(tmp_path, small_run_name, capsys):
     """The parameter path end to end: validate, split, train (1 epoch: a unit test, not a result),
-    analyse and report on a file with continuous labels and no relation/domain columns."""
+    analyse and report on a file with continuous labels and no relation/domain columns.
+    """
     from pairsim_utils.paths import BENCHMARKS_DIR, NOTEBOOKS_DIR, RUNS_DIR
 
     source = tmp_path / "rated.csv"

@@ -16,19 +16,12 @@ import torch
 from safetensors.torch import load_file
 from transformers import TrainerCallback
 
-from pairsim_utils import training
+from pairsim_utils import runs, training
 from pairsim_utils.config import SEED_CONFIG
+from pairsim_utils.devices import DeviceChoice, precision_flags, select_device
 from pairsim_utils.paths import CONCEPT_PAIRS_DIR, REPO_ROOT
-from pairsim_utils.training import (
-    ensure_trained,
-    fingerprint,
-    is_finished,
-    last_checkpoint,
-    load_run,
-    select_device,
-    steps_per_run,
-    training_arguments,
-)
+from pairsim_utils.runs import ensure_trained, fingerprint, is_finished, last_checkpoint, load_run
+from pairsim_utils.training import steps_per_run, training_arguments
 
 TINY = SEED_CONFIG.replace(num_epochs=2, logging_steps=2)
 ROWS = {"train_rows": 30, "eval_rows": 12}
@@ -55,12 +48,13 @@ def test_device_selection(monkeypatch):
     with pytest.raises(ValueError, match="device must be auto, cuda, mps or cpu"):
         select_device("tpu")
     monkeypatch.setattr(torch.backends.mps, "is_available", lambda: True)
-    assert select_device("auto") == training.DeviceChoice("mps", "fp32", "Apple MPS")
+    assert select_device("auto") == DeviceChoice("mps", "fp32", "Apple MPS")
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
     monkeypatch.setattr(torch.cuda, "get_device_name", lambda index=0: "Test GPU")
-    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda: True)
-    assert select_device("auto") == training.DeviceChoice("cuda", "bf16", "Test GPU")
-    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda: False)
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda including_emulation=True: True)
+    assert select_device("auto") == DeviceChoice("cuda", "bf16", "Test GPU")
+    # a GPU that only emulates bf16 (a T4) says True unless emulation is excluded: it must get fp16
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda including_emulation=True: including_emulation)
     assert select_device("auto").precision == "fp16"
     assert select_device("cpu").device == "cpu"
 
@@ -74,8 +68,8 @@ def test_training_arguments_come_from_the_config(tmp_path):
     assert args.logging_steps == 10 and args.eval_strategy == "epoch" and args.save_strategy == "epoch"
     assert args.disable_tqdm and not args.bf16 and not args.fp16
     assert not training_arguments(SEED_CONFIG, tmp_path, select_device("cpu"), show_progress=True).disable_tqdm
-    assert training.precision_flags(training.DeviceChoice("cuda", "bf16", "x")) == {"bf16": True, "fp16": False}
-    assert training.precision_flags(training.DeviceChoice("cuda", "fp16", "x")) == {"bf16": False, "fp16": True}
+    assert precision_flags(DeviceChoice("cuda", "bf16", "x")) == {"bf16": True, "fp16": False}
+    assert precision_flags(DeviceChoice("cuda", "fp16", "x")) == {"bf16": False, "fp16": True}
 
 
 def test_fingerprint_changes_with_config_data_and_rows(tmp_path):
@@ -118,11 +112,29 @@ def test_finished_run_is_reused_and_force_retrains(finished_run, monkeypatch, tm
     calls = []
     monkeypatch.setattr(training, "train", lambda config, run_dir, *a, **k: calls.append(config) or run_dir)
     ensure_trained(TINY, "tiny", runs_dir=tmp_path, device="cpu", force=True, **ROWS)
-    assert calls == [TINY] and not copy.exists()  # force starts from a clean directory
+    assert calls == [TINY] and not copy.exists()  # force starts from a clean directory…
+    assert load_run(tmp_path / "tiny.previous-1").config == TINY  # …and keeps the finished run beside it
+
+
+def test_a_finished_run_with_other_settings_is_moved_aside_never_deleted(finished_run, monkeypatch, tmp_path):
+    shutil.copytree(finished_run, tmp_path / "tiny")
+    shutil.copytree(finished_run, tmp_path / "tiny.previous-1")  # an earlier one is kept too
+    calls = []
+    monkeypatch.setattr(training, "train", lambda config, run_dir, *a, **k: calls.append(config) or run_dir)
+    other = TINY.replace(seed=7)
+    ensure_trained(other, "tiny", runs_dir=tmp_path, device="cpu", **ROWS)
+    assert calls == [other] and not (tmp_path / "tiny").exists()
+    assert load_run(tmp_path / "tiny.previous-2").config == TINY
+
+
+@pytest.mark.parametrize("name", ["data", "cache", "", "../seed", "a/b", ".hidden"])
+def test_run_names_that_are_not_plain_run_folders_are_refused(name, tmp_path):
+    with pytest.raises(ValueError, match="is not allowed"):
+        ensure_trained(TINY, name, runs_dir=tmp_path, device="cpu", **ROWS)
 
 
 def test_reading_notebooks_use_a_finished_run_whatever_its_settings(finished_run, monkeypatch, tmp_path):
-    from pairsim_utils.training import ensure_run
+    from pairsim_utils.runs import ensure_run
 
     copy = shutil.copytree(finished_run, tmp_path / "tiny")
     monkeypatch.setattr(training, "train", lambda *a, **k: pytest.fail("must not retrain a finished run"))
@@ -134,7 +146,7 @@ def test_reading_notebooks_use_a_finished_run_whatever_its_settings(finished_run
     with pytest.raises(ValueError, match="tiny/ was trained on other data"):
         ensure_run("tiny", other, runs_dir=tmp_path)
     calls = []
-    monkeypatch.setattr(training, "ensure_trained", lambda config, name, *a, **k: calls.append((config, name)))
+    monkeypatch.setattr(runs, "ensure_trained", lambda config, name, *a, **k: calls.append((config, name)))
     ensure_run("missing", CONCEPT_PAIRS_DIR, runs_dir=tmp_path)
     assert calls == [(SEED_CONFIG, "missing")]
 
@@ -185,6 +197,7 @@ def test_bad_loss_function_is_rejected():
         training._loss_function("os.system")
 
 
+@pytest.mark.slow
 def test_two_process_ddp_smoke_run(tmp_path):
     env = {**os.environ, "OMP_NUM_THREADS": "1", "HF_HUB_OFFLINE": "1", "TQDM_DISABLE": "1"}
     command = [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node=2", "--master_port=29517",
@@ -199,7 +212,7 @@ def test_two_process_ddp_smoke_run(tmp_path):
 
 
 def test_describe_run_dir_summarises_checkpoints(finished_run):
-    from pairsim_utils.training import describe_run_dir
+    from pairsim_utils.runs import describe_run_dir
 
     listing = describe_run_dir(finished_run)
     paths = listing.index.tolist()
@@ -221,3 +234,37 @@ def test_widget_examples_take_concepts_with_enough_partners():
         {"source_sentence": "Rust", "sentences": ["Oil", "Wire Brush", "Sandpaper"]}]
     second = training.widget_examples(frame, candidates=2)[1]
     assert second == {"source_sentence": "Oil", "sentences": ["Rust", "Oil Can"]}
+
+
+def test_command_line_sets_every_training_setting(tmp_path):
+    from dataclasses import fields
+
+    from pairsim_utils.config import TrainingConfig
+    from pairsim_utils.training import parse_command_line
+
+    config, options = parse_command_line(["--run-name", "two", "--epochs", "2", "--learning_rate", "3e-5",
+                                          "--device", "cpu", "--force"])
+    assert (config.num_epochs, config.learning_rate, options.run_name, options.force) == (2, 3e-5, "two", True)
+    changed = {"max_seq_length": 128, "warmup_ratio": 0.25, "weight_decay": 0.01, "loss": "CoSENTLoss",
+               "optimizer": "adamw_torch", "logging_steps": 5}
+    flags = [part for name, value in changed.items() for part in (f"--{name}", str(value))]
+    assert parse_command_line(flags)[0] == SEED_CONFIG.replace(**changed)
+    assert {f"--{f.name}" for f in fields(TrainingConfig)} <= parse_usage()
+    from pairsim_utils.config import ConfigError
+
+    with pytest.raises(ConfigError, match="num_epochs: must be at least 1"):
+        parse_command_line(["--epochs", "0"])
+    saved = SEED_CONFIG.replace(num_epochs=3, seed=9).save(tmp_path / "mine.yaml")
+    from_file, _ = parse_command_line(["--config", str(saved), "--seed", "1"])
+    assert (from_file.num_epochs, from_file.seed) == (3, 1)  # the file, then the flags
+
+
+def parse_usage() -> set[str]:
+    """Every long option the training command line accepts."""
+    from transformers import HfArgumentParser
+
+    from pairsim_utils.config import TrainingConfig
+    from pairsim_utils.training import RunOptions
+
+    parser = HfArgumentParser((TrainingConfig, RunOptions))
+    return {option for action in parser._actions for option in action.option_strings}

@@ -499,7 +499,7 @@ def describe_rows(rows: list[Row]) -> list[str]:
 
 
 def to_csv_bytes(rows: list[Row], scale: Scale) -> bytes:
-    """Render rows as UTF-8 CSV bytes with ``\\n`` line endings and fixed label format."""
+    """Render rows as UTF-8 CSV bytes with Unix line endings and a fixed label format."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(OUTPUT_COLUMNS)

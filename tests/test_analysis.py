@@ -1,4 +1,4 @@
-"""Metrics, slicing, threshold selection, calibration and the embedding cache."""
+"""Metrics (pairsim_utils.metrics), the embedding cache (embeddings) and the analyses (analysis)."""
 
 from __future__ import annotations
 
@@ -8,29 +8,29 @@ import pytest
 from scipy.stats import pearsonr, spearmanr
 from sklearn.metrics import f1_score, roc_auc_score
 
-from pairsim_utils import evaluation
-from pairsim_utils.evaluation import (
-    EmbeddingCache,
+from pairsim_utils.analysis import (
     benchmark_table,
-    best_f1_threshold,
-    correlation_table,
     domain_separation,
     embedding_map,
-    f1_at,
     fit_calibration,
-    headline_table,
-    model_fingerprint,
-    regression_metrics,
-    related,
     reliability_table,
     retrieval_view,
-    roc_auc,
-    similarity_evaluator,
     slice_columns,
     slice_metrics,
-    threshold_metrics,
     trap_table,
     worst_errors,
+)
+from pairsim_utils.embeddings import EmbeddingCache, model_fingerprint
+from pairsim_utils.metrics import (
+    best_f1_threshold,
+    correlation_table,
+    f1_at,
+    headline_table,
+    regression_metrics,
+    related,
+    roc_auc,
+    similarity_evaluator,
+    threshold_metrics,
 )
 
 PAIRS = pd.DataFrame({"sentence_0": ["Drought", "Wood", "Ice", "Acid", "Stress", "Pool Table"],
@@ -239,5 +239,19 @@ def test_trap_table_reads_relation_and_is_empty_without_it():
     assert trap_table(PAIRS.drop(columns="relation"), scores, {"a": 0.5, "b": 0.5}).empty
 
 
-def test_cache_dir_default_is_under_runs():
-    assert evaluation.CACHE_DIR.parts[-3:] == ("runs", "cache", "embeddings")
+def test_analysis_tables_round_trip_through_their_files(tmp_path):
+    from pairsim_utils.analysis import ANALYSIS_TABLES, load_analysis, save_analysis
+
+    scores = {"base": np.array([0.3, 0.2, 0.4, 0.3, 0.1, 0.8]), "tuned": np.array([0.9, 0.8, 0.9, 0.1, 0.1, 0.3])}
+    labels = PAIRS["label"].to_numpy()
+    tables = {"headline": headline_table(labels, scores, dict.fromkeys(scores, 0.5), resamples=20),
+              "slices": slice_metrics(PAIRS, scores, min_pairs=1),
+              "benchmarks": pd.DataFrame({"measures": ["relatedness"], "change": [0.1]},
+                                         index=pd.Index(["MEN"], name="benchmark")),
+              "traps": trap_table(PAIRS, scores, dict.fromkeys(scores, 0.5))}
+    written = save_analysis(tmp_path / "analysis", tables, PAIRS.assign(**scores), "- a finding")
+    assert written == sorted([f"{name}.csv" for name in ANALYSIS_TABLES] + ["test_scores.csv", "findings.md"])
+    back = load_analysis(tmp_path / "analysis")
+    pd.testing.assert_frame_equal(back["headline"], tables["headline"])
+    pd.testing.assert_frame_equal(back["slices"], tables["slices"], check_dtype=False)
+    assert back["test_scores"]["tuned"].tolist() == scores["tuned"].tolist()

@@ -1,4 +1,4 @@
-"""The concept-pair build: rules, conflict resolution, sampling, drawn negatives, determinism."""
+"""The concept-pair build (pairsim_utils.authoring): rules, conflicts, sampling, drawn negatives, determinism."""
 
 from __future__ import annotations
 
@@ -6,19 +6,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from pairsim_utils import build_pairs
-from pairsim_utils.build_pairs import (
-    AuthoredPair,
-    Recipe,
-    SourceError,
-    build,
-    build_frames,
-    is_title_phrase,
-    main,
-    resolve_conflicts,
-    stale_outputs,
-    write_outputs,
-)
+from pairsim_utils.authoring.build import build, build_frames, main, stale_outputs, write_outputs
+from pairsim_utils.authoring.selection import resolve_conflicts, select_train
+from pairsim_utils.authoring.source import AuthoredPair, Recipe, SourceError, is_title_phrase
 from pairsim_utils.concepts import concept_clashes
 from pairsim_utils.data import check_disjoint, load_splits, words
 from pairsim_utils.data_card import missed_targets
@@ -154,7 +144,7 @@ def test_train_keeps_negatives_and_related_pairs_that_share_a_word():
     pairs += [pair("Tire", "Tire Iron", "tool_for")]
     pairs += [pair(f"Gamma{NAMES[i]}", f"Delta{NAMES[i]}", "same_kind") for i in range(6)]
     pairs += [pair("Oak", "Oat", "lookalike"), pair("Anvil", "Grout", "hard_negative")]
-    kept = build_pairs.select_train(pairs, recipe)
+    kept = select_train(pairs, recipe)
     assert [p.sentence_0 for p in kept].count("Tire") == 1
     assert sum(p.relation == "causes" for p in kept) == 1  # 2 interaction rows, one taken by Tire / Tire Iron
     assert sum(p.relation == "same_kind" for p in kept) == 2
@@ -239,6 +229,7 @@ def test_write_outputs_replaces_every_file(tmp_path):
     assert stale_outputs({"a.csv": b"1", "b.csv": b"3"}, tmp_path) == ["b.csv"]
 
 
+@pytest.mark.slow
 def test_committed_data_equals_a_fresh_build():
     outputs = build(CONCEPT_PAIRS_DIR)
     assert stale_outputs(outputs, CONCEPT_PAIRS_DIR) == [], "run `make data` and commit the result"
