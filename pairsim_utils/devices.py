@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypedDict
 
 import torch
 
@@ -56,6 +57,13 @@ def select_device(preference: str = "auto") -> DeviceChoice:
     return DeviceChoice("cpu", "fp32", f"CPU, {torch.get_num_threads()} threads")
 
 
-def precision_flags(choice: DeviceChoice) -> dict[str, bool]:
+class PrecisionFlags(TypedDict):
+    """The Trainer's two mixed-precision switches."""
+
+    bf16: bool
+    fp16: bool
+
+
+def precision_flags(choice: DeviceChoice) -> PrecisionFlags:
     """The Trainer's mixed-precision switches for a device choice (autocast; weights stay fp32)."""
     return {"bf16": choice.precision == "bf16", "fp16": choice.precision == "fp16"}

@@ -22,9 +22,10 @@ def with_interval(value: float, low: float, high: float, digits: int = 3) -> str
     return f"{value:.{digits}f} [{low:.{digits}f}, {high:.{digits}f}]"
 
 
-def interval_columns(table: pd.DataFrame) -> tuple[str, str]:
-    """The interval columns to report: the concept-level ones when the table has them, else the pair-level."""
-    return ("concept low", "concept high") if "concept low" in table else ("low", "high")
+def interval_columns(table: pd.DataFrame | pd.Series) -> tuple[str, str]:
+    """The interval columns to report: the concept-level ones when the table (or row) has them, else the pair-level."""
+    names = table.index if isinstance(table, pd.Series) else table.columns
+    return ("concept low", "concept high") if "concept low" in names else ("low", "high")
 
 
 def interval_cell(row: pd.Series, digits: int = 3) -> str:
@@ -32,7 +33,7 @@ def interval_cell(row: pd.Series, digits: int = 3) -> str:
     A headline row as ``"0.612 [0.560, 0.660]"`` (the concept-level interval when present), or ``"—"``
     when the value is undefined (a constant has no correlation).
     """
-    low, high = ("concept low", "concept high") if "concept low" in row else ("low", "high")
+    low, high = interval_columns(row)
     if pd.isna(row["value"]):
         return "—"
     return with_interval(row["value"], row[low], row[high], digits)
@@ -124,7 +125,7 @@ def _slice_phrase(name: str, row: pd.Series) -> str:
 
 
 def _change_words(row: pd.Series, lower_is_better: bool = False) -> str:
-    low, high = ("concept low", "concept high") if "concept low" in row else ("low", "high")
+    low, high = interval_columns(row)
     better = row[high] < 0 if lower_is_better else row[low] > 0
     worse = row[low] > 0 if lower_is_better else row[high] < 0
     return "improved" if better else "got worse" if worse else "no clear change: its interval includes zero"

@@ -56,7 +56,7 @@ def training_arguments(config: TrainingConfig, output_dir: Path, choice: DeviceC
         # BERT's pooler is not on the mean-pooling path and never gets a gradient (notebook 2):
         # data-parallel training must be told, or it waits for that gradient forever.
         ddp_find_unused_parameters=True,
-        bf16=precision_flags(choice)["bf16"], fp16=precision_flags(choice)["fp16"],
+        **precision_flags(choice),
     )
 
 
