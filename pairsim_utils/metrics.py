@@ -150,24 +150,26 @@ def headline_table(labels: np.ndarray, scores: Mapping[str, np.ndarray], thresho
     return table if concept_draws is not None else table.drop(columns=["concept low", "concept high"])
 
 
-def similarity_evaluator(frame: pd.DataFrame, name: str, batch_size: int = 32):
-    """Wrap a pairs frame in sentence-transformers' ``EmbeddingSimilarityEvaluator`` (cosine).
+def similarity_evaluator(frame: pd.DataFrame, name: str, batch_size: int = 32, loss_function=None):
+    """Wrap a pairs frame in :class:`~pairsim_utils.evaluator.PairSimilarityEvaluator` (cosine).
 
     Args:
         frame: Pairs with ``sentence_0``, ``sentence_1``, ``label``.
         name: Prefix of the metric names (``{name}_spearman_cosine``…).
         batch_size: Encoding batch size.
+        loss_function: The training loss's ``loss_fct``, to report the loss on these pairs too.
 
     Returns:
         The evaluator.
     """
     from sentence_transformers import SimilarityFunction
-    from sentence_transformers.sentence_transformer.evaluation import EmbeddingSimilarityEvaluator
 
-    return EmbeddingSimilarityEvaluator(frame["sentence_0"].tolist(), frame["sentence_1"].tolist(),
-                                        frame["label"].tolist(), main_similarity=SimilarityFunction.COSINE,
-                                        similarity_fn_names=["cosine"], name=name, batch_size=batch_size,
-                                        show_progress_bar=False)
+    from pairsim_utils.evaluator import PairSimilarityEvaluator
+
+    return PairSimilarityEvaluator(frame["sentence_0"].tolist(), frame["sentence_1"].tolist(),
+                                   frame["label"].tolist(), main_similarity=SimilarityFunction.COSINE,
+                                   similarity_fn_names=["cosine"], name=name, batch_size=batch_size,
+                                   show_progress_bar=False, loss_function=loss_function)
 
 
 def correlation_table(model, splits: Mapping[str, pd.DataFrame]) -> pd.DataFrame:

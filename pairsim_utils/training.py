@@ -21,6 +21,7 @@ import torch
 from pairsim_utils.config import SEED_CONFIG, TrainingConfig
 from pairsim_utils.data import load_splits
 from pairsim_utils.devices import SECONDS_PER_STEP, DeviceChoice, precision_flags, select_device
+from pairsim_utils.embeddings import CACHE_DIR, EmbeddingCache
 from pairsim_utils.files import write_json
 from pairsim_utils.paths import CONCEPT_PAIRS_DIR, RUNS_DIR, relative_to_repo, repo_path
 from pairsim_utils.runs import ensure_trained, fingerprint, last_checkpoint
@@ -70,20 +71,20 @@ def _limit(frame: pd.DataFrame, rows: int | None) -> pd.DataFrame:
     return frame if rows is None else frame.head(rows).reset_index(drop=True)
 
 
-def evaluate_splits(model, splits: dict[str, pd.DataFrame]) -> dict[str, dict[str, float]]:
-    """Spearman, Pearson (cosine) and MSE against the labels, per split, encoding each phrase once.
+def evaluate_splits(model, splits: dict[str, pd.DataFrame],
+                    cache_dir: Path | str = CACHE_DIR) -> dict[str, dict[str, float]]:
+    """Spearman, Pearson (cosine) and MSE against the labels, per split.
+
+    Embeddings go through the on-disk cache (:class:`~pairsim_utils.embeddings.EmbeddingCache`): each
+    distinct phrase is encoded once, the base model's only once per machine, and notebook 5 reuses them.
 
     Returns:
         ``{split: {"spearman": …, "pearson": …, "mse": …}}``.
     """
     from pairsim_utils.metrics import regression_metrics
 
-    results = {}
-    for name, frame in splits.items():
-        first, second = (model.encode(frame[column].tolist(), normalize_embeddings=True, show_progress_bar=False)
-                         for column in ("sentence_0", "sentence_1"))
-        results[name] = regression_metrics(frame["label"].to_numpy(), (first * second).sum(axis=1))
-    return results
+    cache = EmbeddingCache(model, cache_dir)
+    return {name: regression_metrics(frame["label"].to_numpy(), cache.score(frame)) for name, frame in splits.items()}
 
 
 def environment_record(choice: DeviceChoice, wall_seconds: float, steps: int, world_size: int) -> dict[str, Any]:
@@ -114,12 +115,14 @@ def build_trainer(model, config: TrainingConfig, splits: dict[str, pd.DataFrame]
 
     from pairsim_utils.metrics import similarity_evaluator
 
-    loss = CosineSimilarityLoss(model, loss_fct=_loss_function(config.loss_fct))
+    loss_function = _loss_function(config.loss_fct)
+    loss = CosineSimilarityLoss(model, loss_fct=loss_function)
+    # No eval_dataset: the evaluator reports the dev loss from its own embeddings (one pass, not two).
+    dev_evaluator = similarity_evaluator(splits["dev"], "dev", batch_size=config.eval_batch_size,
+                                         loss_function=loss_function)
     trainer = SentenceTransformerTrainer(
         model=model, args=training_arguments(config, run_dir / "checkpoints", choice, show_progress),
-        train_dataset=_dataset(splits["train"]), eval_dataset=_dataset(splits["dev"]), loss=loss,
-        evaluator=similarity_evaluator(splits["dev"], "dev", batch_size=config.eval_batch_size),
-        callbacks=callbacks)
+        train_dataset=_dataset(splits["train"]), loss=loss, evaluator=dev_evaluator, callbacks=callbacks)
     if not show_progress:
         trainer.remove_callback(PrinterCallback)
     return trainer
@@ -157,7 +160,6 @@ def _label_model_card(model, config: TrainingConfig, widget_source: pd.DataFrame
     card.language = ["en"]
     card.model_name = f"{config.base_model.split('/')[-1]} fine-tuned on pairsim concept pairs"
     card.train_datasets = [{"name": "pairsim concept pairs"}]
-    card.eval_datasets = [{"name": "pairsim concept pairs"}]
 
 
 def train(config: TrainingConfig = SEED_CONFIG, run_dir: Path | str = RUNS_DIR / "seed",
@@ -204,7 +206,9 @@ def train(config: TrainingConfig = SEED_CONFIG, run_dir: Path | str = RUNS_DIR /
         (run_dir / "metrics.json").unlink(missing_ok=True)  # a run is complete only once this is rewritten
         config.save(run_dir / "config.json")
         write_json(run_dir / "fingerprint.json", fingerprint(config, data_dir, train_rows, eval_rows))
-    base_metrics = evaluate_splits(model, {"dev": splits["dev"], "test": splits["test"]})
+    cache_dir = run_dir.parent / "cache" / "embeddings"
+    scored = {"dev": splits["dev"], "test": splits["test"]}
+    base_metrics = evaluate_splits(model, scored, cache_dir) if trainer.is_world_process_zero() else {}
     checkpoint = last_checkpoint(run_dir) if resume else None
     started = time.perf_counter()
     trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None)
@@ -217,7 +221,7 @@ def train(config: TrainingConfig = SEED_CONFIG, run_dir: Path | str = RUNS_DIR /
                      "resumed_from": checkpoint.name if checkpoint else None,
                      "data_dir": relative_to_repo(data_dir),
                      "data_pairs": {name: len(frame) for name, frame in splits.items()}})
-        tuned = evaluate_splits(model, {"dev": splits["dev"], "test": splits["test"]})
+        tuned = evaluate_splits(model, scored, cache_dir)
         write_json(run_dir / "metrics.json", {"base": base_metrics, "fine_tuned": tuned})
         logger.info("Finished %s steps in %.1f min; run saved in %s/", f"{trainer.state.global_step:,}", wall / 60,
                     relative_to_repo(run_dir))
