@@ -51,6 +51,14 @@ def sha256_of(path: Path | str) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+def checksums_bytes(files: Mapping[str, bytes]) -> bytes:
+    """The ``SHA256SUMS`` content for ``files`` (name -> content), as ``sha256sum`` writes it.
+
+    The one writer of the format :func:`read_checksums` reads; the data builds call it.
+    """
+    return "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in files.items()).encode()
+
+
 def read_checksums(directory: Path) -> dict[str, str]:
     """Read ``SHA256SUMS`` (``<hex>  <file name>`` per line, as ``sha256sum`` writes it).
 

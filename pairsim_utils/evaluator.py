@@ -34,7 +34,7 @@ class PairSimilarityEvaluator(EmbeddingSimilarityEvaluator):
         self.loss_function = loss_function
         self._embedded: dict[str, np.ndarray] = {}
 
-    def __call__(self, model, output_path: str | None = None, epoch: float = -1, steps: int = -1) -> dict[str, float]:
+    def __call__(self, model, output_path: str | None = None, epoch: int = -1, steps: int = -1) -> dict[str, float]:
         """Spearman and Pearson of cosine scores (``{name}_spearman_cosine``…), and ``loss`` when asked."""
         self._embedded = {}  # the model changes between calls: embeddings are reused within one call only
         try:

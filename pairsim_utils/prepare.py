@@ -30,10 +30,10 @@ from pairsim_utils.data import (
     SPLITS,
     PairsFileError,
     check_disjoint,
+    checksums_bytes,
     load_pairs,
     phrase_key,
     phrase_keys,
-    sha256_of,
     split_paths,
 )
 from pairsim_utils.paths import BENCHMARKS_DIR, CONCEPT_PAIRS_DIR, RUNS_DIR, relative_to_repo, repo_path
@@ -195,8 +195,8 @@ def prepare_data(source: str | Path, name: str | None = None, seed: int = 42,
     staging = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=target_root))
     for split, frame in splits.items():
         frame[columns].to_csv(staging / f"{split}.csv", index=False, float_format="%.6g")
-    sums = "".join(f"{sha256_of(staging / f'{split}.csv')}  {split}.csv\n" for split in SPLITS)
-    (staging / CHECKSUM_FILE).write_text(sums, encoding="utf-8")
+    (staging / CHECKSUM_FILE).write_bytes(
+        checksums_bytes({f"{split}.csv": (staging / f"{split}.csv").read_bytes() for split in SPLITS}))
     seen = seen_phrase_share(splits)
     display_name, description = NAMED_DESCRIPTIONS.get(
         str(source).lower(), (name, f"the pairs in {relative_to_repo(repo_path(source))}."))

@@ -25,7 +25,6 @@ Usage: ``python -m pairsim_utils.authoring.build`` (write), ``... --check`` (com
 from __future__ import annotations
 
 import argparse
-import hashlib
 import io
 import random
 import sys
@@ -52,7 +51,7 @@ from pairsim_utils.authoring.source import (
     read_source,
     validate_source,
 )
-from pairsim_utils.data import SPLITS, check_disjoint, load_pairs, pair_key
+from pairsim_utils.data import SPLITS, check_disjoint, checksums_bytes, load_pairs, pair_key
 from pairsim_utils.data_card import (
     agreement_block,
     missed_targets,
@@ -122,8 +121,7 @@ def render_outputs(frames: dict[str, pd.DataFrame], tokenizer, card_statistics: 
                    data_card: str, recipe: Recipe, ratings: pd.DataFrame | None) -> dict[str, bytes]:
     """Everything the build writes, as file name -> bytes (nothing is written here)."""
     outputs = {f"{name}.csv": to_csv_bytes(frame) for name, frame in frames.items()}
-    outputs["SHA256SUMS"] = "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n"
-                                    for name, data in outputs.items()).encode()
+    outputs["SHA256SUMS"] = checksums_bytes(outputs)
     if data_card:
         splits = {s: frames[s] for s in SPLITS}
         card = replace_block(data_card, "statistics", statistics_table(splits, tokenizer, card_statistics))
