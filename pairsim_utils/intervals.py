@@ -56,6 +56,10 @@ def concept_ids(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return codes[:len(frame)], codes[len(frame):]
 
 
+def _concept_count(first: np.ndarray, second: np.ndarray) -> int:
+    return int(max(first.max(), second.max())) + 1
+
+
 def concept_resamples(frame: pd.DataFrame, resamples: int = 1000, seed: int = 0) -> list[np.ndarray]:
     """Row indices of pigeonhole-bootstrap resamples: concepts are drawn, pairs follow.
 
@@ -70,7 +74,7 @@ def concept_resamples(frame: pd.DataFrame, resamples: int = 1000, seed: int = 0)
         draws as there are concepts).
     """
     first, second = concept_ids(frame)
-    concepts = int(max(first.max(), second.max())) + 1
+    concepts = _concept_count(first, second)
     rng = np.random.default_rng(seed)
     rows = np.arange(len(frame))
     indices = []
@@ -116,7 +120,7 @@ def concept_graph_summary(frame: pd.DataFrame) -> dict[str, float]:
     from scipy.sparse.csgraph import connected_components
 
     first, second = concept_ids(frame)
-    concepts = int(max(first.max(), second.max())) + 1
+    concepts = _concept_count(first, second)
     graph = coo_matrix((np.ones(len(frame)), (first, second)), shape=(concepts, concepts))
     pieces, which = connected_components(graph, directed=False)
     return {"concepts": concepts, "pieces": int(pieces), "largest piece share": np.bincount(which).max() / concepts}

@@ -146,6 +146,18 @@ def run_notebook(notebook: Path, output_dir: Path, parameters: dict | None = Non
     return executed
 
 
+def report_page(notebook: Path) -> str | None:
+    """The page for readers of no code that a notebook declares, as ``{"pairsim": {"report": "findings"}}``
+    in its metadata (notebook 6 does): :func:`main` exports it again, code hidden, as ``<report>.html``.
+
+    Returns:
+        The page's name, or ``None`` for a lesson.
+    """
+    import nbformat
+
+    return nbformat.read(notebook, as_version=4).metadata.get("pairsim", {}).get("report")
+
+
 def ensure_analysis(run_name: str, runs_dir: Path = RUNS_DIR) -> Path:
     """Return a run's ``analysis/`` folder, running notebook 5 first if its tables are missing.
 
@@ -279,15 +291,15 @@ def main(argv: list[str] | None = None) -> int:
     for notebook in args.notebooks:
         began = time.perf_counter()
         print(f"▶ {notebook.name} …", flush=True)
-        findings = "findings" in notebook.stem
+        report = report_page(notebook)
         try:
-            executed = run_notebook(notebook, reports / "notebooks", parameters, data_dir, banner=not findings)
+            executed = run_notebook(notebook, reports / "notebooks", parameters, data_dir, banner=report is None)
         except NotebookFailedError as error:
             print(f"✗ {error}", file=sys.stderr)
             return 1
         pages.append(export_html(executed, reports / "html" / f"{executed.stem}.html"))
-        if findings:
-            export_html(executed, reports / "findings.html", hide_code=True)
+        if report:
+            export_html(executed, reports / f"{report}.html", hide_code=True)
         print(f"✓ {notebook.name} in {time.perf_counter() - began:.0f} s", flush=True)
     contents_page(pages, reports / "course.html", "" if is_shipped(data_dir) else describe_data(data_dir)["name"])
     print(f"Done in {time.perf_counter() - started:.0f} s. Reports:")

@@ -58,6 +58,7 @@ def test_contents_page_and_hidden_code_export(tmp_path):
                                    new_code_cell("print('visible ' + str(secret_variable + 1))",
                                                  metadata={"tags": ["hide-input"]})])
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    notebook.metadata["pairsim"] = {"report": "findings"}
     path = tmp_path / "06_findings.ipynb"
     nbformat.write(notebook, path)
     assert main([str(path), "--reports", str(tmp_path / "reports")]) == 0
@@ -69,6 +70,16 @@ def test_contents_page_and_hidden_code_export(tmp_path):
     assert 'href="html/06_findings.html"' in course and "6. Findings" in course
     page = contents_page([tmp_path / "reports" / "html" / "06_findings.html"], tmp_path / "reports" / "again.html")
     assert page.read_text(encoding="utf-8") == course
+
+
+def test_only_the_notebook_that_declares_a_report_page_gets_one(tmp_path):
+    from pairsim_utils.paths import NOTEBOOKS_DIR
+    from pairsim_utils.run_suite import report_page
+
+    declared = {path.name: report_page(path) for path in sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))}
+    assert {name: page for name, page in declared.items() if page} == {"06_findings.ipynb": "findings"}
+    renamed = _write(tmp_path / "findings_draft.ipynb", "print(1)")  # a name alone makes no report page
+    assert report_page(renamed) is None
 
 
 def test_ensure_analysis_returns_existing_tables_without_running(tmp_path, monkeypatch):

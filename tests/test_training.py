@@ -17,7 +17,7 @@ from safetensors.torch import load_file
 from transformers import TrainerCallback
 
 from pairsim_utils import runs, training
-from pairsim_utils.config import SEED_CONFIG
+from pairsim_utils.config import CARD_NAMES, SEED_CONFIG
 from pairsim_utils.devices import DeviceChoice, precision_flags, select_device
 from pairsim_utils.paths import CONCEPT_PAIRS_DIR, REPO_ROOT
 from pairsim_utils.runs import ensure_trained, fingerprint, is_finished, last_checkpoint, load_run
@@ -59,14 +59,31 @@ def test_device_selection(monkeypatch):
     assert select_device("cpu").device == "cpu"
 
 
-def test_training_arguments_come_from_the_config(tmp_path):
-    args = training_arguments(SEED_CONFIG, tmp_path, select_device("cpu"), show_progress=False)
-    assert args.learning_rate == SEED_CONFIG.learning_rate and args.seed == SEED_CONFIG.seed
-    assert args.per_device_train_batch_size == args.per_device_eval_batch_size == 10
-    assert args.num_train_epochs == 5 and args.lr_scheduler_type == "linear"
-    assert args.optim == "adamw_torch_fused" and args.weight_decay == 0.0 and args.max_grad_norm == 1.0
-    assert args.logging_steps == 10 and args.eval_strategy == "epoch" and args.save_strategy == "epoch"
-    assert args.disable_tqdm and not args.bf16 and not args.fp16
+# A value other than the seed configuration's for every setting the Trainer's arguments carry.
+CHANGED = {"train_batch_size": 16, "eval_batch_size": 32, "num_epochs": 3, "learning_rate": 2e-5,
+           "lr_scheduler": "cosine", "warmup_ratio": 0.1, "weight_decay": 0.01, "adam_beta1": 0.8,
+           "adam_beta2": 0.99, "adam_epsilon": 1e-6, "max_grad_norm": 0.5, "optimizer": "adamw_torch",
+           "seed": 7, "logging_steps": 25}
+ARGUMENT_OF = {**CARD_NAMES, "warmup_ratio": "warmup_steps", "logging_steps": "logging_steps"}
+
+
+@pytest.mark.parametrize("setting", sorted(CHANGED))
+def test_every_setting_reaches_the_trainer(setting, tmp_path):
+    config = SEED_CONFIG.replace(**{setting: CHANGED[setting]})
+    args = training_arguments(config, tmp_path, select_device("cpu"), show_progress=False)
+    seed_args = training_arguments(SEED_CONFIG, tmp_path, select_device("cpu"), show_progress=False)
+    value = getattr(args, ARGUMENT_OF[setting])
+    assert str(value) == str(CHANGED[setting]) or value == CHANGED[setting]
+    assert getattr(seed_args, ARGUMENT_OF[setting]) != value
+
+
+def test_every_card_hyperparameter_is_a_setting():
+    assert set(CARD_NAMES) | {"logging_steps"} == set(CHANGED)
+
+
+def test_cpu_training_keeps_full_precision_and_quiet_output(tmp_path):
+    quiet = training_arguments(SEED_CONFIG, tmp_path, select_device("cpu"), show_progress=False)
+    assert quiet.disable_tqdm and not quiet.bf16 and not quiet.fp16
     assert not training_arguments(SEED_CONFIG, tmp_path, select_device("cpu"), show_progress=True).disable_tqdm
     assert precision_flags(DeviceChoice("cuda", "bf16", "x")) == {"bf16": True, "fp16": False}
     assert precision_flags(DeviceChoice("cuda", "fp16", "x")) == {"bf16": False, "fp16": True}
