@@ -25,6 +25,7 @@ from typing import Any
 import pandas as pd
 
 from pairsim_utils.analysis import ANALYSIS_TABLES
+from pairsim_utils.course_pages import contents_page, export_html
 from pairsim_utils.data import split_paths
 from pairsim_utils.paths import CONCEPT_PAIRS_DIR, NOTEBOOKS_DIR, REPORTS_DIR, RUNS_DIR, relative_to_repo, repo_path
 from pairsim_utils.prepare import RESERVED_NAMES, describe_data, is_shipped, prepare_data
@@ -179,62 +180,6 @@ def ensure_analysis(run_name: str, runs_dir: Path = RUNS_DIR) -> Path:
     return analysis
 
 
-def export_html(executed: Path, page: Path, hide_code: bool = False) -> Path:
-    """Export an executed notebook to a standalone HTML page (figures embedded).
-
-    Args:
-        executed: An executed notebook.
-        page: The HTML file to write.
-        hide_code: Drop cells tagged ``remove-cell`` (and papermill's ``injected-parameters``) and the
-            code of cells tagged ``hide-input``
-            (nbconvert's TagRemovePreprocessor), and the In/Out prompts: the stakeholder view.
-
-    Returns:
-        The HTML file.
-    """
-    import nbformat
-    from nbconvert import HTMLExporter
-    from nbconvert.preprocessors import TagRemovePreprocessor
-
-    exporter = HTMLExporter(embed_images=True, exclude_input_prompt=hide_code, exclude_output_prompt=hide_code)
-    if hide_code:
-        exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"remove-cell", "injected-parameters"},
-                                                             remove_input_tags={"hide-input"}), enabled=True)
-    body, _ = exporter.from_notebook_node(nbformat.read(executed, as_version=4))
-    page.parent.mkdir(parents=True, exist_ok=True)
-    page.write_text(body, encoding="utf-8")
-    return page
-
-
-def contents_page(pages: list[Path], target: Path, data_name: str = "") -> Path:
-    """Write the course's contents page, linking every notebook's page in order.
-
-    Args:
-        pages: HTML pages of the executed notebooks.
-        target: The contents page to write (e.g. ``reports/course.html``).
-        data_name: The data the notebooks ran on, when it is not the shipped concept pairs.
-
-    Returns:
-        The contents page.
-    """
-    import html
-
-    items = []
-    for page in pages:
-        executed = page.parent.parent / "notebooks" / f"{page.stem}.ipynb"
-        title = page.stem
-        if executed.is_file():
-            cells = json.loads(executed.read_text(encoding="utf-8"))["cells"]
-            first = "".join(cells[0]["source"]).splitlines()[0] if cells else ""
-            title = first.lstrip("# ").strip() or title
-        items.append(f'<li><a href="{page.relative_to(target.parent).as_posix()}">{html.escape(title)}</a></li>')
-    on = f" on {html.escape(data_name)}" if data_name else ""
-    target.write_text(f"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>pairsim course{on}</title></head>"
-                      f"<body><h1>pairsim: the course{on}</h1><p>Every notebook, executed on this machine.</p>"
-                      f"<ol>{''.join(items)}</ol></body></html>\n", encoding="utf-8")
-    return target
-
-
 def parameter_value(text: str) -> Any:
     """A ``-p`` value as a Python literal when it is one (``3``, ``None``, ``True``), else the text."""
     try:
@@ -299,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         pages.append(export_html(executed, reports / "html" / f"{executed.stem}.html"))
         if report:
-            export_html(executed, reports / f"{report}.html", hide_code=True)
+            export_html(executed, reports / f"{report}.html", hide_code=True, pages_dir=reports / "html")
         print(f"✓ {notebook.name} in {time.perf_counter() - began:.0f} s", flush=True)
     contents_page(pages, reports / "course.html", "" if is_shipped(data_dir) else describe_data(data_dir)["name"])
     print(f"Done in {time.perf_counter() - started:.0f} s. Reports:")

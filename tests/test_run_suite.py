@@ -7,7 +7,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from pairsim_utils.run_suite import NotebookFailedError, export_html, main, run_notebook
+from pairsim_utils.course_pages import export_html
+from pairsim_utils.run_suite import NotebookFailedError, main, run_notebook
 
 
 def _write(path, *sources):
@@ -51,7 +52,7 @@ def test_exported_pages_embed_their_figures(tmp_path):
 def test_contents_page_and_hidden_code_export(tmp_path):
     from nbformat.v4 import new_markdown_cell
 
-    from pairsim_utils.run_suite import contents_page
+    from pairsim_utils.course_pages import contents_page
 
     notebook = new_notebook(cells=[new_markdown_cell("# 6. Findings\\ntext"),
                                    new_code_cell("secret_variable = 41", metadata={"tags": ["remove-cell"]}),

@@ -70,3 +70,30 @@ def test_screenshot_is_saved(chromium, findings, tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     pixels = matplotlib.image.imread(screenshot)
     assert pixels.shape[:2] == (1800, 1000) and pixels.std() > 0.05  # not a blank page
+
+
+OFFLINE = ["--host-resolver-rules=MAP * ~NOTFOUND"]  # any request for another host fails, and is logged
+
+
+@pytest.fixture(scope="module")
+def course_pages(tmp_path_factory):
+    """The committed notebooks as course pages (their stored outputs; no kernel needed)."""
+    from pairsim_utils.course_pages import contents_page, export_html
+
+    reports = tmp_path_factory.mktemp("course")
+    pages = [export_html(notebook, reports / "html" / f"{notebook.stem}.html")
+             for notebook in sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))]
+    return contents_page(pages, reports / "course.html"), pages
+
+
+def test_course_pages_render_offline_with_math_and_links(chromium, course_pages, tmp_path):
+    course, pages = course_pages
+    for page in (course, pages[2]):  # the contents page, and notebook 3 with the loss formula
+        result = render(chromium, page, tmp_path / "profile", *OFFLINE, "--dump-dom")
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert "Failed to load resource" not in result.stderr, f"{page.name} asked the network for something"
+        assert "Uncaught" not in result.stderr, f"a script on {page.name} failed"
+    dom = result.stdout
+    assert "<math" in dom and "$$" not in dom, "the loss formula is not MathML"
+    assert 'href="02_model_architecture.html"' in dom and 'href="04_loss_curves.html"' in dom
+    assert 'href="../course.html"' in dom
