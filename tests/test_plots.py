@@ -86,3 +86,43 @@ def test_slice_gain_panels_fall_back_when_relation_and_domain_are_missing():
     ax = scores_by_grade(frame, {"base": np.array([0.2, 0.3, 0.4, 0.5])})
     assert [t.get_text() for t in ax.get_xticklabels()] == ["0 to 0.25", "0.25 to 0.5", "0.5 to 0.75", "0.75 to 1"]
     plt.close("all")
+
+
+def test_epoch_metrics_keep_a_small_change_small_and_ticks_whole():
+    import pandas as pd
+
+    from pairsim_utils.plots import epoch_metrics
+
+    evaluation = pd.DataFrame({"dev_loss": [0.16, 0.15, 0.15], "dev_spearman": [0.588, 0.610, 0.600]},
+                              index=[1.0, 2.0, 3.0])
+    ax = epoch_metrics(evaluation)
+    right = next(other for other in ax.figure.axes if other is not ax)
+    low, high = right.get_ylim()
+    assert high - low >= 0.3 and low <= 0.588 and high >= 0.610
+    assert all(float(tick).is_integer() for tick in ax.get_xticks())
+    plt.close("all")
+
+
+def test_reliability_plot_shows_how_many_pairs_each_bin_holds():
+    import pandas as pd
+
+    from pairsim_utils.plots import reliability_plot
+
+    table = pd.DataFrame({"pairs": [120, 7], "mean prediction": [0.3, 0.8], "mean label": [0.25, 0.9]})
+    ax = reliability_plot({"fine-tuned": table, "calibrated": table})
+    assert [text.get_text() for text in ax.texts] == ["120", "7"]
+    sizes = ax.collections[0].get_sizes()
+    assert sizes[0] > sizes[1]
+    plt.close("all")
+
+
+def test_embedding_map_names_every_domain_once():
+    import pandas as pd
+
+    from pairsim_utils.plots import embedding_scatter
+
+    domains = pd.Series(["kitchen", "weather", "kitchen", "music"])
+    ax = embedding_scatter(np.zeros((4, 2)) + np.arange(4)[:, None], domains)
+    assert [text.get_text() for text in ax.get_legend().get_texts()] == ["kitchen", "music", "weather"]
+    assert embedding_scatter(np.zeros((4, 2)), domains, legend=False).get_legend() is None
+    plt.close("all")

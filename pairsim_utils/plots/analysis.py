@@ -71,7 +71,8 @@ def score_scatter(x: np.ndarray, y: np.ndarray, hue: pd.Series, xlabel: str, yla
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title)
-    ax.legend(title=hue.name, fontsize=8, title_fontsize=8, loc="best")
+    # outside the axes: inside, the legend hid points (the lexical traps sit top left)
+    ax.legend(title=hue.name, fontsize=8, title_fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return ax
 
 
@@ -122,6 +123,9 @@ def slice_gain_panels(slices: pd.DataFrame,
 def reliability_plot(tables: dict, ax: Axes | None = None) -> Axes:
     """Mean label against mean prediction per bin, one line per variant; the diagonal is perfect.
 
+    Each point's area grows with the pairs in its bin, and the bins' pair counts of the first variant
+    are written beside its points, so that a point resting on a handful of pairs is seen to.
+
     Args:
         tables: Name -> :func:`pairsim_utils.analysis.reliability_table` output.
         ax: Axes to draw on; a new figure when ``None``.
@@ -129,26 +133,43 @@ def reliability_plot(tables: dict, ax: Axes | None = None) -> Axes:
     Returns:
         The Axes.
     """
-    ax = new_axes(ax, (5, 5))
+    ax = new_axes(ax, (5.5, 5.5))
     ax.plot([0, 1], [0, 1], color="grey", ls="--", lw=0.8, label="perfectly calibrated")
-    for name, table in tables.items():
-        ax.plot(table["mean prediction"], table["mean label"], marker="o", label=name)
+    largest = max(table["pairs"].max() for table in tables.values())
+    for index, (name, table) in enumerate(tables.items()):
+        line, = ax.plot(table["mean prediction"], table["mean label"], lw=1, label=name)
+        ax.scatter(table["mean prediction"], table["mean label"], s=15 + 150 * table["pairs"] / largest,
+                   color=line.get_color(), alpha=0.8, zorder=3)
+        if index == 0:
+            for x, y, pairs in zip(table["mean prediction"], table["mean label"], table["pairs"], strict=True):
+                ax.annotate(f"{pairs}", (x, y), xytext=(4, -10), textcoords="offset points", fontsize=7,
+                            color=line.get_color())
     ax.set_xlabel("mean prediction in bin")
     ax.set_ylabel("mean gold label in bin")
-    ax.set_title("Reliability on test")
-    ax.legend(loc="upper left", fontsize=8)
+    ax.set_title("Reliability on test (point area: pairs in the bin)")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     return ax
 
 
-def embedding_scatter(coordinates: np.ndarray, domains: pd.Series, ax: Axes | None = None, title: str = "") -> Axes:
+def embedding_scatter(coordinates: np.ndarray, domains: pd.Series, ax: Axes | None = None, title: str = "",
+                      legend: bool = True) -> Axes:
     """2-D map of phrase embeddings coloured by domain.
+
+    Args:
+        coordinates: ``(n, 2)`` map coordinates.
+        domains: The domain of each phrase.
+        ax: Axes to draw on; a new figure when ``None``.
+        title: Axes title.
+        legend: Draw the domains' legend beside the Axes (one panel of several needs only one).
 
     Returns:
         The Axes.
     """
     ax = new_axes(ax, (6, 5))
     sns.scatterplot(x=coordinates[:, 0], y=coordinates[:, 1], hue=domains.to_numpy(), ax=ax, s=10,
-                    palette="tab20", legend=False)
+                    palette="tab20", hue_order=sorted(domains.unique()), legend=legend)
+    if legend:
+        ax.legend(title="domain", fontsize=8, title_fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     ax.set_xlabel("PC 1")
     ax.set_ylabel("PC 2")
     ax.set_title(title)

@@ -29,9 +29,9 @@ def similarity_heatmap(similarity: np.ndarray, labels: Sequence[str], ax: Axes |
     similarity = np.asarray(similarity)
     if similarity.shape != (len(labels), len(labels)):
         raise ValueError(f"similarity has shape {similarity.shape}, expected {len(labels)} x {len(labels)}")
-    ax = new_axes(ax, (0.55 * len(labels) + 3, 0.5 * len(labels) + 2))
+    ax = new_axes(ax, (0.8 * len(labels) + 3, 0.7 * len(labels) + 2))
     sns.heatmap(similarity, ax=ax, xticklabels=labels, yticklabels=labels, vmin=-1, vmax=1,
-                center=0, cmap="vlag", annot=True, fmt=".2f", annot_kws={"size": 7}, square=True,
+                center=0, cmap="vlag", annot=True, fmt=".2f", annot_kws={"size": 10}, square=True,
                 cbar_kws={"label": "cosine similarity"})
     ax.set_title(title)
     ax.set_xlabel("phrase")

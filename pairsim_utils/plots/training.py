@@ -82,8 +82,12 @@ def gradient_norm_curve(curve: pd.DataFrame, clip: float | None = None, ax: Axes
     return ax
 
 
+SPEARMAN_AXIS_SPAN = 0.3
+"""The dev-Spearman axis spans at least this much, so that a change of 0.02 looks like one, not like a spike."""
+
+
 def epoch_metrics(evaluation: pd.DataFrame, train_loss: pd.Series | None = None, ax: Axes | None = None) -> Axes:
-    """Dev loss per epoch (left axis) and dev Spearman (right axis).
+    """Dev loss per epoch (left axis) and dev Spearman (right axis), at whole-epoch ticks.
 
     Args:
         evaluation: :func:`pairsim_utils.training_log.evaluation_curve` output.
@@ -91,20 +95,28 @@ def epoch_metrics(evaluation: pd.DataFrame, train_loss: pd.Series | None = None,
         ax: Axes to draw on; a new figure when ``None``.
 
     Returns:
-        The left Axes (the right one is its twin).
+        The left Axes (the right one is its twin); the legend sits below the plot, off the lines.
     """
-    ax = new_axes(ax, (6, 3.5))
+    from matplotlib.ticker import MaxNLocator
+
+    ax = new_axes(ax, (6, 4))
     ax.plot(evaluation.index, evaluation["dev_loss"], marker="o", color="crimson", label="dev loss")
     if train_loss is not None:
         ax.plot(train_loss.index, train_loss.values, marker="s", color="navy", label="train loss (epoch mean)")
     ax.set_xlabel("epoch")
     ax.set_ylabel("loss (MSE)")
+    ax.set_ylim(bottom=0)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     right = ax.twinx()
     right.plot(evaluation.index, evaluation["dev_spearman"], marker="^", color="darkgreen", label="dev Spearman")
+    middle = (evaluation["dev_spearman"].max() + evaluation["dev_spearman"].min()) / 2
+    half = max(SPEARMAN_AXIS_SPAN, evaluation["dev_spearman"].max() - evaluation["dev_spearman"].min()) / 2
+    right.set_ylim(middle - half, middle + half)
     right.set_ylabel("dev Spearman")
     right.grid(False)
     lines = ax.get_legend_handles_labels()
     more = right.get_legend_handles_labels()
-    ax.legend(lines[0] + more[0], lines[1] + more[1], loc="center right")
+    ax.legend(lines[0] + more[0], lines[1] + more[1], loc="upper center", bbox_to_anchor=(0.5, -0.18),
+              ncol=3, frameon=False)
     ax.set_title("Per epoch: loss and dev Spearman")
     return ax
