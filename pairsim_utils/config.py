@@ -223,12 +223,15 @@ def changed_settings(config: TrainingConfig, reference: TrainingConfig = SEED_CO
             for name in names if getattr(config, name) != getattr(reference, name)}
 
 
-def compare_with_card(config: TrainingConfig, card_hyperparameters: dict[str, str]) -> pd.DataFrame:
+def compare_with_card(config: TrainingConfig, card_hyperparameters: dict[str, str],
+                      precision: str = "fp32") -> pd.DataFrame:
     """Put a configuration next to the seed card's hyperparameters.
 
     Args:
         config: The configuration to compare.
         card_hyperparameters: ``SeedCard.hyperparameters``.
+        precision: The precision training will use (``DeviceChoice.precision``: ``fp32``, ``bf16`` or
+            ``fp16``); the card's comes from its ``bf16`` and ``fp16`` flags.
 
     Returns:
         One row per setting: our name, the card's name, both values and whether they agree
@@ -242,4 +245,7 @@ def compare_with_card(config: TrainingConfig, card_hyperparameters: dict[str, st
         except ValueError:
             same = str(ours) == theirs
         rows.append({"setting": name, "card name": card_name, "ours": str(ours), "card": theirs, "same": same})
+    card_precision = next((flag for flag in ("bf16", "fp16") if card_hyperparameters.get(flag) == "True"), "fp32")
+    rows.append({"setting": "precision", "card name": "bf16, fp16", "ours": precision, "card": card_precision,
+                 "same": precision == card_precision})
     return pd.DataFrame(rows).set_index("setting")

@@ -268,7 +268,7 @@ def run_summary_markdown(run) -> str:
               f"{test_split_note(data)}" if pairs else "the data's training split")
     if _is_shipped(data):
         task = ("to score how strongly two concepts relate: 1.0 when one acts on the other, 0.5 when they only meet "
-                f"in the same situation, 0.0 otherwise. It learned from {counts}")
+                f"in the same situation or are two of a kind, 0.0 otherwise. It learned from {counts}")
     else:
         task = (f"to score how strongly two terms relate, on **{data['name']}**: {data['description']} It learned "
                 f"from {counts}. How the splits were made: {data['split_method']}")

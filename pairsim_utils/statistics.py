@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from pairsim_utils.concepts import concept_clashes
-from pairsim_utils.data import card_statistics, contains_phrase, phrase_keys, token_counts, word_overlap
+from pairsim_utils.data import card_statistics, contains_phrase, phrase_keys, token_counts, word_overlap, words
 
 GRADE_NAMES = {1.0: "1.0 interaction", 0.5: "0.5 association", 0.0: "0.0 unrelated"}
 RATING_BINS = ("0 to 0.25", "0.25 to 0.5", "0.5 to 0.75", "0.75 to 1")
@@ -152,9 +152,9 @@ def sharing_shape(first: str, second: str) -> str:
         ``"one contains the other"`` (*Tire / Tire Iron*), ``"two words + two words"`` (*Pool Table /
         Gene Pool*), ``"other shape"`` (*Fan Belt / Ceiling Fan Motor*), or ``"no shared word"``.
     """
-    a, b = first.lower().split(), second.lower().split()
-    if not set(a) & set(b):
+    if not words(first) & words(second):  # the same words as word_overlap: hyphens split words too
         return "no shared word"
+    a, b = first.lower().split(), second.lower().split()
     if contains_phrase(first, second):
         return "one contains the other"
     return "two words + two words" if len(a) == len(b) == 2 else "other shape"

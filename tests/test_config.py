@@ -97,6 +97,15 @@ def test_compare_with_card_flags_only_the_optimizer():
     assert table.loc["learning_rate", "card"] == "5e-05" and table.loc["learning_rate", "same"]
     assert not compare_with_card(SEED_CONFIG.replace(num_epochs=3), load_seed_card().hyperparameters).loc[
         "num_epochs", "same"]
+    assert table.loc["precision", ["ours", "card", "same"]].tolist() == ["fp32", "fp32", True]  # the card: fp32
+
+
+def test_mixed_precision_on_a_gpu_differs_from_the_card():
+    from pairsim_utils.config import compare_with_card
+
+    table = compare_with_card(SEED_CONFIG, load_seed_card().hyperparameters, precision="bf16")
+    assert table.loc[~table["same"]].index.tolist() == ["optimizer", "precision"]
+    assert compare_with_card(SEED_CONFIG, {"bf16": "True"}, precision="bf16").loc["precision", "same"]
 
 
 def test_settings_are_checked_against_any_annotation():

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from pairsim_utils.data import word_overlap
 from pairsim_utils.seed_card import load_seed_card
 from pairsim_utils.statistics import (
     card_comparison,
@@ -107,9 +108,11 @@ def test_tables_work_on_continuous_ratings_without_metadata():
     ("Tire", "Tire Iron", "one contains the other"), ("Pool Table", "Gene Pool", "two words + two words"),
     ("Fan Belt", "Ceiling Fan Motor", "other shape"), ("Spring", "Spring Roll", "one contains the other"),
     ("Wood", "Sandpaper", "no shared word"),
+    ("Flip-Flop", "Flop", "other shape"),  # hyphens split words, as in data.word_overlap
 ])
 def test_sharing_shape(first, second, shape):
     assert sharing_shape(first, second) == shape
+    assert (shape == "no shared word") == (word_overlap(first, second) == 0)
 
 
 def test_shared_word_shapes_counts_grades_per_shape():
