@@ -78,6 +78,9 @@ def test_stated_reading_times_are_the_estimates():
         first = "".join(cells[0]["source"])
         stated = re.search(r"about (\d+) minutes to read, and about (\d+) more for", first)
         assert stated, f"{notebook.name} states no reading time in the expected form"
-        assert (int(stated[1]), int(stated[2])) == (estimate["lesson"], estimate["exercises"]), notebook.name
+        assert (int(stated[1]), int(stated[2])) == (estimate["lesson"], estimate["exercises"]), (
+            f"{notebook.name}: its text now reads as about {estimate['lesson']} minutes, plus {estimate['exercises']} "
+            "for the exercises (pairsim_utils.course_pages.reading_minutes): update its Time line and the course map")
         row = next(line for line in readme.splitlines() if line.startswith(f"| [`{notebook.name}`]"))
-        assert f"| {estimate['lesson']} min (+{estimate['exercises']} exercises) |" in row, notebook.name
+        assert f"| {estimate['lesson']} min (+{estimate['exercises']} exercises) |" in row, (
+            f"README course map, {notebook.name}: write {estimate['lesson']} min (+{estimate['exercises']} exercises)")
