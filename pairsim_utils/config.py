@@ -17,6 +17,13 @@ from typing import Any
 import pandas as pd
 import yaml
 
+LOSSES = ("CosineSimilarityLoss", "CoSENTLoss", "AnglELoss")
+"""The sentence-transformers losses a run can train with (notebook 7 compares them)."""
+
+ADDED_SETTINGS = ("lora_rank", "replay_ratio")
+"""Settings added after the first runs were trained: a run's fingerprint names them only when they differ
+from their default, so that runs trained before they existed are still recognised."""
+
 
 class ConfigError(ValueError):
     """A configuration file or mapping that cannot become a :class:`TrainingConfig`."""
@@ -72,9 +79,13 @@ class TrainingConfig:
         optimizer: The Trainer's ``optim`` name. The card used ``adamw_torch``; the fused
             implementation runs the same algorithm, faster.
         seed: Random seed for weights' data order and dropout.
-        loss: Name of the sentence-transformers loss.
-        loss_fct: The loss' inner criterion, as the card writes it.
+        loss: Name of the sentence-transformers loss, one of :data:`LOSSES`.
+        loss_fct: ``CosineSimilarityLoss``'s inner criterion, as the card writes it.
         logging_steps: Log the training loss every this many steps.
+        lora_rank: Train low-rank adapters of this rank (LoRA) instead of every weight; ``None`` trains
+            every weight, as the card did.
+        replay_ratio: General word pairs, scored by the frozen base model, added per training pair
+            (``0.25`` adds one for every four); 0 adds none, as the card did.
     """
 
     base_model: str = "sentence-transformers/all-MiniLM-L6-v2"
@@ -92,9 +103,11 @@ class TrainingConfig:
     max_grad_norm: float = 1.0
     optimizer: str = "adamw_torch_fused"
     seed: int = 42
-    loss: str = "CosineSimilarityLoss"
+    loss: str = field(default="CosineSimilarityLoss", metadata={"choices": list(LOSSES)})
     loss_fct: str = "torch.nn.modules.loss.MSELoss"
     logging_steps: int = 10
+    lora_rank: int | None = None
+    replay_ratio: float = 0.0
 
     def __post_init__(self) -> None:
         hints = typing.get_type_hints(type(self))
@@ -109,10 +122,22 @@ class TrainingConfig:
             raise ConfigError(f"learning_rate: must be positive, got {self.learning_rate}")
         if not 0.0 <= self.warmup_ratio < 1.0:
             raise ConfigError(f"warmup_ratio: must be in [0, 1), got {self.warmup_ratio}")
+        if self.loss not in LOSSES:
+            raise ConfigError(f"loss: must be one of {', '.join(LOSSES)}, got {self.loss!r}")
+        if self.lora_rank is not None and self.lora_rank < 1:
+            raise ConfigError(f"lora_rank: must be at least 1 (or None), got {self.lora_rank}")
+        if not 0.0 <= self.replay_ratio <= 1.0:
+            raise ConfigError(f"replay_ratio: must be in [0, 1], got {self.replay_ratio}")
 
     def to_dict(self) -> dict[str, Any]:
         """The configuration as a plain ``{field: value}`` dict, in field order."""
         return dataclasses.asdict(self)
+
+    def fingerprint_dict(self) -> dict[str, Any]:
+        """The settings that identify a run: :meth:`to_dict` without :data:`ADDED_SETTINGS` at their default."""
+        defaults = {setting.name: setting.default for setting in fields(self)}
+        return {name: value for name, value in self.to_dict().items()
+                if name not in ADDED_SETTINGS or value != defaults[name]}
 
     @classmethod
     def from_dict(cls, values: dict[str, Any], source: str = "configuration") -> TrainingConfig:

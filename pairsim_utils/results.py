@@ -21,11 +21,11 @@ import pandas as pd
 
 from pairsim_utils.analysis import ANALYSIS_TABLES
 from pairsim_utils.files import write_text_atomic
-from pairsim_utils.paths import DATA_DIR, RUNS_DIR, relative_to_repo, repo_path
+from pairsim_utils.paths import RESULTS_DIR, RUNS_DIR, relative_to_repo, repo_path
 
 logger = logging.getLogger(__name__)
 
-RESULTS_DIR = DATA_DIR / "results"
+
 TABLES = {name: ANALYSIS_TABLES[name] for name in ("headline", "benchmarks", "slices")}
 """The analysis tables that are committed (name -> index columns)."""
 DIGITS = 4

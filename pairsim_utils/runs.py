@@ -30,6 +30,7 @@ import pandas as pd
 from pairsim_utils.config import SEED_CONFIG, TrainingConfig
 from pairsim_utils.data import sha256_of, split_paths
 from pairsim_utils.paths import CONCEPT_PAIRS_DIR, RUNS_DIR, relative_to_repo, repo_path
+from pairsim_utils.replay import GENERAL_PAIRS_FILE
 
 logger = logging.getLogger(__name__)
 
@@ -49,11 +50,13 @@ def fingerprint(config: TrainingConfig, data_dir: Path, train_rows: int | None =
         eval_rows: Row limit on dev and test, or ``None``.
 
     Returns:
-        ``{"config": …, "data": {file: sha256}, "train_rows": …, "eval_rows": …, "fingerprint": hex}``.
+        ``{"config": …, "data": {file: sha256}, "train_rows": …, "eval_rows": …, "fingerprint": hex}``; ``data``
+        names the general pairs too when replay mixes them in.
     """
-    parts = {"config": config.to_dict(),
-             "data": {path.name: sha256_of(path) for path in split_paths(data_dir).values()},
-             "train_rows": train_rows, "eval_rows": eval_rows}
+    data = {path.name: sha256_of(path) for path in split_paths(data_dir).values()}
+    if config.replay_ratio:
+        data[GENERAL_PAIRS_FILE.name] = sha256_of(GENERAL_PAIRS_FILE)
+    parts = {"config": config.fingerprint_dict(), "data": data, "train_rows": train_rows, "eval_rows": eval_rows}
     digest = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
     return {**parts, "fingerprint": digest}
 

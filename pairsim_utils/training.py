@@ -11,6 +11,7 @@ import os
 import platform
 import sys
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,15 +19,21 @@ from typing import Any
 import pandas as pd
 import torch
 
+from pairsim_utils.adapters import add_lora, merge_lora
 from pairsim_utils.config import SEED_CONFIG, TrainingConfig
 from pairsim_utils.data import load_splits
 from pairsim_utils.devices import SECONDS_PER_STEP, DeviceChoice, precision_flags, select_device
 from pairsim_utils.embeddings import CACHE_DIR, EmbeddingCache
 from pairsim_utils.files import write_json
+from pairsim_utils.losses import build_loss, dev_loss_function
 from pairsim_utils.paths import CONCEPT_PAIRS_DIR, RUNS_DIR, relative_to_repo, repo_path
+from pairsim_utils.replay import load_general_pairs, with_replay
 from pairsim_utils.runs import ensure_trained, fingerprint, last_checkpoint
 
 logger = logging.getLogger(__name__)
+
+TRACK_BATCH_SIZE = 64
+"""Encoding batch of the per-epoch scoring of tracked pairs sets (``track``): it changes no result."""
 
 
 def steps_per_run(train_rows: int, config: TrainingConfig, world_size: int = 1) -> int:
@@ -103,36 +110,43 @@ def environment_record(choice: DeviceChoice, wall_seconds: float, steps: int, wo
 
 
 def build_trainer(model, config: TrainingConfig, splits: dict[str, pd.DataFrame], run_dir: Path,
-                  choice: DeviceChoice, show_progress: bool, callbacks: list | None = None):
-    """Assemble the Trainer: CosineSimilarityLoss, dev loss and dev Spearman/Pearson each epoch.
+                  choice: DeviceChoice, show_progress: bool, callbacks: list | None = None,
+                  track: Mapping[str, pd.DataFrame] | None = None):
+    """Assemble the Trainer: the configured loss, dev loss and dev Spearman/Pearson each epoch.
+
+    Args:
+        model: The model to train.
+        config: Hyperparameters.
+        splits: ``train`` and ``dev`` pairs.
+        run_dir: The run; checkpoints go to ``run_dir/checkpoints``.
+        choice: Device and precision.
+        show_progress: Show the Trainer's progress bar.
+        callbacks: Extra ``TrainerCallback``s.
+        track: Further pairs sets (name -> pairs) scored at the end of every epoch beside dev, to draw
+            per-epoch curves; they do not change training.
 
     Returns:
         A ``SentenceTransformerTrainer`` ready to ``train()``.
     """
     from sentence_transformers import SentenceTransformerTrainer
-    from sentence_transformers.sentence_transformer.losses import CosineSimilarityLoss
+    from sentence_transformers.sentence_transformer.evaluation import SequentialEvaluator
     from transformers import PrinterCallback
 
     from pairsim_utils.metrics import similarity_evaluator
 
-    loss_function = _loss_function(config.loss_fct)
-    loss = CosineSimilarityLoss(model, loss_fct=loss_function)
     # No eval_dataset: the evaluator reports the dev loss from its own embeddings (one pass, not two).
-    dev_evaluator = similarity_evaluator(splits["dev"], "dev", batch_size=config.eval_batch_size,
-                                         loss_function=loss_function)
+    evaluator = similarity_evaluator(splits["dev"], "dev", batch_size=config.eval_batch_size,
+                                     loss_function=dev_loss_function(config))
+    if track:
+        evaluator = SequentialEvaluator([evaluator, *(similarity_evaluator(frame, name, batch_size=TRACK_BATCH_SIZE)
+                                                      for name, frame in track.items())])
     trainer = SentenceTransformerTrainer(
         model=model, args=training_arguments(config, run_dir / "checkpoints", choice, show_progress),
-        train_dataset=_dataset(splits["train"]), loss=loss, evaluator=dev_evaluator, callbacks=callbacks)
+        train_dataset=_dataset(splits["train"]), loss=build_loss(model, config), evaluator=evaluator,
+        callbacks=callbacks)
     if not show_progress:
         trainer.remove_callback(PrinterCallback)
     return trainer
-
-
-def _loss_function(name: str) -> torch.nn.Module:
-    module_name, _, class_name = name.rpartition(".")
-    if module_name not in ("torch.nn", "torch.nn.modules.loss"):
-        raise ValueError(f"loss_fct must be a torch.nn loss, not {name!r}")
-    return getattr(torch.nn, class_name)()
 
 
 def widget_examples(frame: pd.DataFrame, sources: int = 5, candidates: int = 3) -> list[dict[str, Any]]:
@@ -165,7 +179,7 @@ def _label_model_card(model, config: TrainingConfig, widget_source: pd.DataFrame
 def train(config: TrainingConfig = SEED_CONFIG, run_dir: Path | str = RUNS_DIR / "seed",
           data_dir: Path | str = CONCEPT_PAIRS_DIR, device: str = "auto", show_progress: bool = False,
           train_rows: int | None = None, eval_rows: int | None = None, resume: bool = True,
-          callbacks: list | None = None) -> Path:
+          callbacks: list | None = None, track: Mapping[str, pd.DataFrame] | None = None) -> Path:
     """Fine-tune the base model and write a complete run directory.
 
     Args:
@@ -178,6 +192,7 @@ def train(config: TrainingConfig = SEED_CONFIG, run_dir: Path | str = RUNS_DIR /
         eval_rows: Use only the first rows of dev and test (unit tests only).
         resume: Continue from the last checkpoint in ``run_dir`` when there is one.
         callbacks: Extra ``TrainerCallback``s.
+        track: Pairs sets scored every epoch beside dev (:func:`build_trainer`).
 
     Returns:
         The run directory.
@@ -189,6 +204,8 @@ def train(config: TrainingConfig = SEED_CONFIG, run_dir: Path | str = RUNS_DIR /
     choice = select_device(device)
     splits = {name: _limit(frame, train_rows if name == "train" else eval_rows)
               for name, frame in load_splits(data_dir).items()}
+    if config.replay_ratio:
+        splits["train"] = with_replay(splits["train"], config.replay_ratio, load_general_pairs())
     world_size = int(os.environ.get("WORLD_SIZE", "1"))
     main_process = int(os.environ.get("RANK", "0")) == 0
     steps = steps_per_run(len(splits["train"]), config, world_size)
@@ -200,7 +217,9 @@ def train(config: TrainingConfig = SEED_CONFIG, run_dir: Path | str = RUNS_DIR /
     model = load_base_model(device=choice.device)
     model.max_seq_length = config.max_seq_length
     _label_model_card(model, config, splits["dev"])
-    trainer = build_trainer(model, config, splits, run_dir, choice, show_progress, callbacks)
+    if config.lora_rank:
+        add_lora(model, config.lora_rank)
+    trainer = build_trainer(model, config, splits, run_dir, choice, show_progress, callbacks, track)
     if trainer.is_world_process_zero():
         run_dir.mkdir(parents=True, exist_ok=True)
         (run_dir / "metrics.json").unlink(missing_ok=True)  # a run is complete only once this is rewritten
@@ -213,6 +232,7 @@ def train(config: TrainingConfig = SEED_CONFIG, run_dir: Path | str = RUNS_DIR /
     started = time.perf_counter()
     trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None)
     wall = time.perf_counter() - started
+    merge_lora(model)  # a LoRA run is saved as an ordinary model of the base model's shape
     if trainer.is_world_process_zero():
         trainer.save_model(str(run_dir / "model"))
         write_json(run_dir / "log_history.json", trainer.state.log_history)

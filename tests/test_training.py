@@ -19,6 +19,7 @@ from transformers import TrainerCallback
 from pairsim_utils import runs, training
 from pairsim_utils.config import CARD_NAMES, SEED_CONFIG
 from pairsim_utils.devices import DeviceChoice, precision_flags, select_device
+from pairsim_utils.losses import loss_function
 from pairsim_utils.paths import CONCEPT_PAIRS_DIR, REPO_ROOT
 from pairsim_utils.runs import ensure_trained, fingerprint, is_finished, last_checkpoint, load_run
 from pairsim_utils.training import steps_per_run, training_arguments
@@ -211,7 +212,7 @@ def test_load_run_says_how_to_make_one(tmp_path):
 
 def test_bad_loss_function_is_rejected():
     with pytest.raises(ValueError, match=r"must be a torch\.nn loss"):
-        training._loss_function("os.system")
+        loss_function("os.system")
 
 
 @pytest.mark.slow
