@@ -20,11 +20,11 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 
-.PHONY: help install run test unit nbval check lab execute data results readme clean chromium
+.PHONY: help install run test unit nbval check lab execute data general-pairs experiments results readme clean chromium
 
 help: ## Show this help
 	@echo "pairsim — make targets:"
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 	@echo "Variables: DATA=men|path/to/pairs.csv  RUN=<name>  ARGS='-p epochs 2'  TORCH='$(TORCH)'  PYTHON=$(PYTHON)  VENV=$(VENV)  CHROMIUM=0|1"
 
 # A clear message beats a resolver error when the interpreter is too old (pyproject: requires-python).
@@ -83,6 +83,14 @@ lab: install ## Open JupyterLab on the notebooks
 
 data: install ## Rebuild data/concept_pairs/*.csv from its authored source (deterministic)
 	$(PY) -m pairsim_utils.authoring.build
+
+general-pairs: install ## Rebuild data/general_pairs/ (everyday word pairs scored by the base model, for replay)
+	$(PY) -m pairsim_utils.authoring.general_pairs
+
+# Resumable: finished runs are reused, an interrupted one continues from its last epoch. SEEDS=42 VARIANTS="card lora"
+# narrow it; the table always lists every finished run of the grid.
+experiments: install ## Train notebook 7's grid (6 recipes x 3 seeds, about 3 h on 2 CPU cores) and write data/results/experiments.csv
+	$(PY) -m pairsim_utils.experiments $(if $(SEEDS),--seeds $(SEEDS)) $(if $(VARIANTS),--variants $(VARIANTS))
 
 results: install ## Commit-ready results: copy runs/<RUN, default seed>/analysis to data/results/, then write the README's tables
 	$(PY) -m pairsim_utils.results --run $(or $(RUN),seed)

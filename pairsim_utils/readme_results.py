@@ -3,7 +3,9 @@
 :mod:`pairsim_utils.results` keeps each run's tables in ``data/results/<run>/``; this module renders
 its headline, outside-benchmark and per-grade tables as Markdown between
 ``<!-- results:<run>-<table>:start -->`` and ``<!-- results:<run>-<table>:end -->`` markers in
-``README.md``, so that no result there is typed by hand, and ``--check`` (a test) fails when they differ.
+``README.md``, and notebook 7's experiments table (``data/results/experiments.csv``) between
+``results:experiments-<table>`` markers, so that no result there is typed by hand, and ``--check`` (a
+test) fails when they differ.
 
 Usage: ``python -m pairsim_utils.readme_results [--check]``.
 """
@@ -16,6 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from pairsim_utils.experiment_results import base_scores, final_points, recommendation_markdown
+from pairsim_utils.experiments import TABLE_FILE, load_table
 from pairsim_utils.markdown import markdown_table, replace_block
 from pairsim_utils.paths import REPO_ROOT
 from pairsim_utils.report import headline_display
@@ -51,13 +55,41 @@ def result_blocks(results_dir: Path) -> dict[str, str]:
             "grades": markdown_table(by_grade, "gold label", right_aligned=2)}
 
 
+def experiment_blocks(table_file: Path) -> dict[str, str]:
+    """Render notebook 7's committed experiments table.
+
+    Returns:
+        ``{"grid": …, "choice": …}``: each recipe as trained (mean and seed range of test and outside
+        Spearman, the base model first), and the recipe chosen on dev in words.
+    """
+    table = load_table(table_file)
+    final, base = final_points(table), base_scores(table)
+
+    def spread(metric: str) -> list[str]:
+        return [f"{row[f'{metric} mean']:.3f} [{row[f'{metric} min']:.3f}, {row[f'{metric} max']:.3f}]"
+                for _, row in final.iterrows()]
+
+    shown = pd.DataFrame({"seeds": final["seeds"].astype(str), "test Spearman [seed range]": spread("test"),
+                          "outside mean [seed range]": spread("outside_mean")}, index=final.index)
+    base_row = pd.DataFrame({"seeds": ["(no training)"], "test Spearman [seed range]": [f"{base['test']:.3f}"],
+                             "outside mean [seed range]": [f"{base['outside_mean']:.3f}"]}, index=["base model"])
+    return {"grid": markdown_table(pd.concat([base_row, shown]), "recipe (as trained)", right_aligned=3),
+            "choice": recommendation_markdown(table)}
+
+
 def render_readme(readme: str, results_dir: Path = RESULTS_DIR) -> str:
-    """The README with every ``results:<run>-<table>`` block it has replaced from ``<results_dir>/<run>/``."""
-    for run_dir in sorted(path for path in results_dir.iterdir() if path.is_dir()):
-        for table, body in result_blocks(run_dir).items():
-            name = BLOCK.format(run=run_dir.name, table=table)
-            if f"<!-- {name}:start -->" in readme:
-                readme = replace_block(readme, name, body)
+    """The README with every ``results:<run>-<table>`` block it has replaced from ``<results_dir>/<run>/``,
+    and the ``results:experiments-<table>`` blocks from ``<results_dir>/experiments.csv``.
+    """
+    blocks = {BLOCK.format(run=run_dir.name, table=table): body
+              for run_dir in sorted(path for path in results_dir.iterdir() if path.is_dir())
+              for table, body in result_blocks(run_dir).items()}
+    if (results_dir / TABLE_FILE.name).is_file():
+        blocks |= {BLOCK.format(run="experiments", table=table): body
+                   for table, body in experiment_blocks(results_dir / TABLE_FILE.name).items()}
+    for name, body in blocks.items():
+        if f"<!-- {name}:start -->" in readme:
+            readme = replace_block(readme, name, body)
     return readme
 
 

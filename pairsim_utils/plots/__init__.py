@@ -1,7 +1,8 @@
 """Plot helpers. Each takes an optional ``ax`` and returns the Axes it drew on (so tests can check labels).
 
 :mod:`~pairsim_utils.plots.data` draws the data and the model's parts, :mod:`~pairsim_utils.plots.training`
-a run's log, :mod:`~pairsim_utils.plots.analysis` the error analysis; all are importable from here.
+a run's log, :mod:`~pairsim_utils.plots.analysis` the error analysis, :mod:`~pairsim_utils.plots.experiments`
+notebook 7's trade-offs; all are importable from here.
 """
 
 from pairsim_utils.plots.analysis import (
@@ -23,6 +24,7 @@ from pairsim_utils.plots.data import (
     relation_counts,
     similarity_heatmap,
 )
+from pairsim_utils.plots.experiments import alpha_curves, epoch_curves, tradeoff_plot
 from pairsim_utils.plots.training import (
     epoch_metrics,
     gradient_norm_curve,
@@ -31,9 +33,11 @@ from pairsim_utils.plots.training import (
 )
 
 __all__ = [
+    "alpha_curves",
     "benchmark_bars",
     "count_heatmap",
     "embedding_scatter",
+    "epoch_curves",
     "epoch_metrics",
     "gradient_norm_curve",
     "label_shares",
@@ -50,4 +54,5 @@ __all__ = [
     "similarity_heatmap",
     "slice_gain_panels",
     "slice_gains",
+    "tradeoff_plot",
 ]

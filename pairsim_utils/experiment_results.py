@@ -1,0 +1,156 @@
+"""Reading the experiments table (:mod:`pairsim_utils.experiments`): seed spread, the choice on dev, the goal.
+
+A *point* of the grid is one variant at one stage: after epoch ``k`` of training, or interpolated with
+the base model at weight ``alpha``. Every figure here is a mean over the seeds trained, with the
+range (lowest to highest seed) beside it; choices read only the dev columns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from pairsim_utils.experiments import CHOOSE_ON, OUTSIDE, SCORED
+
+POINT = ["variant", "stage", "point"]
+METRICS = [*SCORED, "outside_mean"]
+MAX_BENCHMARK_DROP = 0.02
+"""The goal's limit: no outside benchmark may fall more than this below the base model."""
+KEPT_GAIN = 0.9
+"""The goal's share of the card recipe's test gain that a recipe must keep."""
+
+
+def seed_summary(table: pd.DataFrame) -> pd.DataFrame:
+    """Mean, lowest and highest value over seeds of every metric, per point.
+
+    Returns:
+        Index ``variant, stage, point``; columns ``(metric, statistic)`` with statistics ``mean``,
+        ``min``, ``max``, and ``seeds`` (how many were trained).
+    """
+    grouped = table.groupby(POINT, sort=False)
+    summary = grouped[METRICS].agg(["mean", "min", "max"])
+    summary[("seeds", "")] = grouped["seed"].nunique()
+    return summary
+
+
+def base_scores(table: pd.DataFrame) -> pd.Series:
+    """The base model's score on every scored set: the ``alpha = 0`` rows, which every run shares."""
+    base = table[(table["stage"] == "alpha") & (table["point"] == 0.0)]
+    return base[METRICS].mean()
+
+
+def card_scores(table: pd.DataFrame) -> pd.Series:
+    """The card recipe after its last epoch, mean over seeds: the gain every other recipe is measured against."""
+    card = table[(table["variant"] == "card") & (table["stage"] == "epoch")]
+    return card[card["point"] == card["point"].max()][METRICS].mean()
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The recipe chosen on dev, and what it does on the sets it was not chosen on.
+
+    Attributes:
+        variant: The training recipe.
+        stage: ``"epoch"`` or ``"alpha"``.
+        point: The epoch, or the interpolation weight.
+        seeds: How many seeds the figures average.
+        scores: Mean over seeds of every metric at that point.
+    """
+
+    variant: str
+    stage: str
+    point: float
+    seeds: int
+    scores: pd.Series
+
+
+def choose(table: pd.DataFrame, min_seeds: int = 1) -> Choice:
+    """The point with the highest mean dev Spearman among those whose mean MEN-dev Spearman is at least the
+    base model's: keep what the base model knew (on the general dev set), then gain the most on ours.
+
+    Args:
+        table: The experiments table.
+        min_seeds: Consider only points trained with at least this many seeds.
+
+    Returns:
+        The choice; only :data:`~pairsim_utils.experiments.CHOOSE_ON` columns are read to make it.
+    """
+    dev, general = CHOOSE_ON
+    means = table.groupby(POINT, sort=False).agg(**{dev: (dev, "mean"), general: (general, "mean"),
+                                                    "seeds": ("seed", "nunique")})
+    allowed = means[(means[general] >= base_scores(table)[general]) & (means["seeds"] >= min_seeds)]
+    variant, stage, point = allowed[dev].idxmax()
+    rows = table[(table["variant"] == variant) & (table["stage"] == stage) & (table["point"] == point)]
+    return Choice(str(variant), str(stage), float(point), int(rows["seed"].nunique()), rows[METRICS].mean())
+
+
+def goal_report(table: pd.DataFrame, choice: Choice) -> pd.DataFrame:
+    """The goal's three tests for a choice, each with its measured value and its limit.
+
+    Returns:
+        Rows ``kept share of the test gain``, ``mean outside Spearman minus the base's`` and ``largest
+        benchmark drop``; columns ``measured``, ``limit`` and ``met``.
+    """
+    base, card = base_scores(table), card_scores(table)
+    kept = (choice.scores["test"] - base["test"]) / (card["test"] - base["test"])
+    outside_change = choice.scores["outside_mean"] - base["outside_mean"]
+    largest_drop = max(0.0, float((base[list(OUTSIDE)] - choice.scores[list(OUTSIDE)]).max()))
+    rows = [("kept share of the card recipe's test gain", kept, KEPT_GAIN, kept >= KEPT_GAIN),
+            ("mean outside Spearman minus the base model's", outside_change, 0.0, outside_change >= 0),
+            ("largest drop of one benchmark below the base model", largest_drop, MAX_BENCHMARK_DROP,
+             largest_drop <= MAX_BENCHMARK_DROP)]
+    return pd.DataFrame(rows, columns=["test", "measured", "limit", "met"]).set_index("test")
+
+
+def final_points(table: pd.DataFrame) -> pd.DataFrame:
+    """Each variant as trained (last epoch): mean and range over seeds of test and outside Spearman.
+
+    Returns:
+        One row per variant: ``seeds``, then ``mean``, ``min``, ``max`` of ``test`` and ``outside_mean``.
+    """
+    epochs = table[table["stage"] == "epoch"]
+    last = epochs[epochs["point"] == epochs.groupby("variant")["point"].transform("max")]
+    summary = last.groupby("variant", sort=False)[["test", "outside_mean"]].agg(["mean", "min", "max"])
+    summary.columns = [f"{metric} {statistic}" for metric, statistic in summary.columns]
+    summary.insert(0, "seeds", last.groupby("variant", sort=False)["seed"].nunique())
+    return summary
+
+
+def describe_point(choice: Choice) -> str:
+    """A point in words: ``replay-0.5 after epoch 3`` or ``lora interpolated at alpha = 0.7``."""
+    if choice.stage == "epoch":
+        return f"`{choice.variant}` after epoch {choice.point:g}"
+    return f"`{choice.variant}` interpolated with the base model at alpha = {choice.point:g}"
+
+
+def recommendation_markdown(table: pd.DataFrame) -> str:
+    """The measured recommendation, for notebook 7 and the findings: the choice on dev and the goal's tests.
+
+    Returns:
+        Markdown: the chosen point, its test and outside figures against the base and the card recipe
+        (means over seeds), and which of the goal's tests it meets.
+    """
+    choice = choose(table)
+    base, card, goal = base_scores(table), card_scores(table), goal_report(table, choice)
+    kept, change, drop = goal["measured"]
+    met = goal["met"].all()
+    seeds = "seed" if choice.seeds == 1 else "seeds"
+    lines = [
+        f"**Chosen on the dev sets only:** {describe_point(choice)} (mean of {choice.seeds} {seeds}).",
+        f"On our test split its Spearman is {choice.scores['test']:.3f}, against {base['test']:.3f} for the base "
+        f"model and {card['test']:.3f} for the card's recipe: it keeps {kept:.0%} of the card recipe's gain. "
+        f"Its mean Spearman over the five outside benchmarks is {choice.scores['outside_mean']:.3f}, against "
+        f"{base['outside_mean']:.3f} for the base model and {card['outside_mean']:.3f} for the card's recipe "
+        f"({change:+.3f} from the base); its largest single-benchmark drop below the base is {drop:.3f}.",
+        ("It meets all three of the goal's tests (at least 90 % of the gain kept, the outside mean at least the "
+         "base's, no benchmark more than 0.02 below it)." if met else
+         "It does not meet every test of the goal (at least 90 % of the gain kept, the outside mean at least the "
+         f"base's, no benchmark more than 0.02 below it): it misses {_missed(goal)}."),
+    ]
+    return "\n\n".join(lines)
+
+
+def _missed(goal: pd.DataFrame) -> str:
+    names = {goal.index[0]: "the kept share", goal.index[1]: "the outside mean", goal.index[2]: "the largest drop"}
+    return ", ".join(names[test] for test in goal.index[~goal["met"].to_numpy()])

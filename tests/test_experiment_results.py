@@ -1,0 +1,90 @@
+"""Reading the experiments table: the choice reads only dev columns, the goal's tests, the plots' labels."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+
+from pairsim_utils.experiment_results import (
+    base_scores,
+    choose,
+    final_points,
+    goal_report,
+    recommendation_markdown,
+    seed_summary,
+)
+from pairsim_utils.experiments import OUTSIDE, SCORED
+from pairsim_utils.plots import epoch_curves, tradeoff_plot
+
+
+def _rows(variant: str, seed: int, stage: str, point: float, **scores: float) -> dict:
+    values = {name: scores.get(name, 0.5) for name in SCORED}
+    values["outside_mean"] = sum(values[name] for name in OUTSIDE) / len(OUTSIDE)
+    return {"variant": variant, "seed": seed, "stage": stage, "point": point, **values,
+            "train_seconds": 100.0, "fingerprint": "x"}
+
+
+def _table() -> pd.DataFrame:
+    rows = []
+    for seed, wobble in ((42, 0.0), (43, 0.02)):
+        for variant in ("card", "gentle"):
+            rows.append(_rows(variant, seed, "alpha", 0.0, dev=0.3, men_dev=0.70, test=0.30))
+        # The card recipe gains most on dev and test but forgets: MEN dev and every benchmark fall.
+        rows.append(_rows("card", seed, "epoch", 1.0, dev=0.55, men_dev=0.60, test=0.55, men_test=0.45))
+        rows.append(_rows("card", seed, "alpha", 1.0, dev=0.6 + wobble, men_dev=0.55, test=0.6 + wobble,
+                          men_test=0.40))
+        rows.append(_rows("gentle", seed, "epoch", 1.0, dev=0.5, men_dev=0.71, test=0.57 + wobble))
+        rows.append(_rows("gentle", seed, "alpha", 1.0, dev=0.5, men_dev=0.71, test=0.57 + wobble))
+        # A point that would win on test, but dev does not see it: the choice must not take it.
+        rows.append(_rows("gentle", seed, "alpha", 0.5, dev=0.45, men_dev=0.72, test=0.9))
+    return pd.DataFrame(rows)
+
+
+def test_the_choice_keeps_general_dev_and_then_maximises_our_dev():
+    choice = choose(_table())
+    assert (choice.variant, choice.stage, choice.seeds) == ("gentle", "epoch", 2)
+    assert choice.scores["test"] == pytest.approx(0.58)
+
+
+def test_test_columns_never_change_the_choice():
+    table = _table()
+    scrambled = table.assign(test=table["test"].sample(frac=1, random_state=0).to_numpy(),
+                             men_test=0.0, simlex999=1.0)
+    first, second = choose(table), choose(scrambled)
+    assert (first.variant, first.stage, first.point) == (second.variant, second.stage, second.point)
+
+
+def test_goal_report_measures_against_the_base_and_the_card_recipe():
+    table = _table()
+    goal = goal_report(table, choose(table))
+    # base test 0.30; card after its last epoch 0.55; the choice 0.58: more than all of the gain.
+    assert goal.loc[goal.index[0], "measured"] == pytest.approx((0.58 - 0.30) / (0.55 - 0.30))
+    assert goal["met"].all()
+    assert base_scores(table)["men_dev"] == pytest.approx(0.70)
+
+
+def test_recommendation_names_the_choice_and_the_goal():
+    text = recommendation_markdown(_table())
+    assert "`gentle` after epoch 1" in text and "mean of 2 seeds" in text and "meets all three" in text
+
+
+def test_final_points_summarise_the_last_epoch_over_seeds():
+    final = final_points(_table())
+    assert final.loc["gentle", "seeds"] == 2
+    assert final.loc["gentle", "test mean"] == pytest.approx(0.58)
+    assert (final.loc["gentle", "test min"], final.loc["gentle", "test max"]) == pytest.approx((0.57, 0.59))
+
+
+def test_plots_label_their_axes():
+    table = _table()
+    ax = tradeoff_plot(seed_summary(table), base_scores(table), chosen=("gentle", "epoch", 1.0))
+    assert "outside benchmarks" in ax.get_xlabel() and "test split" in ax.get_ylabel()
+    assert any("chosen on dev" in text.get_text() for text in ax.get_legend().get_texts())
+    ax = epoch_curves(table, "dev")
+    assert ax.get_xlabel() == "epoch"
+    plt.close("all")
