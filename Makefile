@@ -24,8 +24,8 @@ NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 
 help: ## Show this help
 	@echo "pairsim — make targets:"
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
-	@echo "Variables: DATA=men|path/to/pairs.csv  RUN=<name>  ARGS='-p epochs 2'  TORCH='$(TORCH)'  PYTHON=$(PYTHON)  VENV=$(VENV)  CHROMIUM=0|1"
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+	@echo "Variables: DATA=men|path/to/pairs.csv  RUN=<name>  ARGS='-p epochs 2'  SEEDS='42 43'  VARIANTS='card lora'  TORCH='$(TORCH)'  PYTHON=$(PYTHON)  VENV=$(VENV)  CHROMIUM=0|1"
 
 # A clear message beats a resolver error when the interpreter is too old (pyproject: requires-python).
 $(PY):
@@ -89,7 +89,7 @@ general-pairs: install ## Rebuild data/general_pairs/ (everyday word pairs score
 
 # Resumable: finished runs are reused, an interrupted one continues from its last epoch. SEEDS=42 VARIANTS="card lora"
 # narrow it; the table always lists every finished run of the grid.
-experiments: install ## Train notebook 7's grid (6 recipes x 3 seeds, about 3 h on 2 CPU cores) and write data/results/experiments.csv
+experiments: install ## Train notebook 7's grid (6 recipes x 3 seeds; hours on a CPU, resumable) and write data/results/experiments.csv
 	$(PY) -m pairsim_utils.experiments $(if $(SEEDS),--seeds $(SEEDS)) $(if $(VARIANTS),--variants $(VARIANTS))
 
 results: install ## Commit-ready results: copy runs/<RUN, default seed>/analysis to data/results/, then write the README's tables

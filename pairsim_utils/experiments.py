@@ -31,7 +31,7 @@ from pairsim_utils.data import load_splits
 from pairsim_utils.devices import DeviceChoice
 from pairsim_utils.files import write_text_atomic
 from pairsim_utils.interpolation import ALPHAS, alpha_sweep
-from pairsim_utils.paths import CONCEPT_PAIRS_DIR, RESULTS_DIR, RUNS_DIR, relative_to_repo
+from pairsim_utils.paths import CONCEPT_PAIRS_DIR, RESULTS_DIR, RUNS_DIR, relative_to_repo, repo_path
 from pairsim_utils.runs import ensure_trained, fingerprint
 
 # Named rather than __name__: under ``python -m`` this module is ``__main__``, outside the suite's status lines.
@@ -107,7 +107,7 @@ def scored_sets(data_dir: Path | str = CONCEPT_PAIRS_DIR, min_pairs: int = 30) -
     a recipe must not score well on a benchmark because it trained on one of its pairs. A benchmark
     with fewer than ``min_pairs`` pairs left (on other data, e.g. MEN itself) is left out whole.
     """
-    splits = load_splits(data_dir)
+    splits = load_splits(repo_path(data_dir))
     ours = set().union(*(pair_keys(frame) for frame in splits.values()))
     sets = {name: splits[name] for name in ("dev", "test")}
     for name in SCORED:
@@ -134,7 +134,7 @@ def recipe_fingerprint(config: TrainingConfig, data_dir: Path | str = CONCEPT_PA
     from pairsim_utils.training import training_arguments
 
     arguments = training_arguments(config, Path("checkpoints"), DeviceChoice("cpu", "fp32", "cpu"), False).to_dict()
-    parts = {"run": fingerprint(config, Path(data_dir))["fingerprint"],
+    parts = {"run": fingerprint(config, repo_path(data_dir))["fingerprint"],
              "arguments": {key: str(value) for key, value in arguments.items() if key not in NOT_IN_RESULTS},
              "scored": {name: hashlib.sha256(frame[["sentence_0", "sentence_1", "label"]].to_csv().encode()).hexdigest()
                         for name, frame in scored_sets(data_dir).items()},

@@ -17,6 +17,7 @@ from pairsim_utils.experiment_results import (
     goal_report,
     recommendation_markdown,
     seed_summary,
+    target_test,
 )
 from pairsim_utils.experiments import OUTSIDE, SCORED
 from pairsim_utils.plots import epoch_curves, tradeoff_plot
@@ -66,6 +67,7 @@ def test_goal_report_measures_against_the_base_and_the_card_recipe():
     assert goal.loc[goal.index[0], "measured"] == pytest.approx((0.58 - 0.30) / (0.55 - 0.30))
     assert goal["met"].all()
     assert base_scores(table)["men_dev"] == pytest.approx(0.70)
+    assert target_test(table) == pytest.approx(0.30 + 0.9 * (0.55 - 0.30))
 
 
 def test_recommendation_names_the_choice_and_the_goal():
@@ -82,9 +84,11 @@ def test_final_points_summarise_the_last_epoch_over_seeds():
 
 def test_plots_label_their_axes():
     table = _table()
-    ax = tradeoff_plot(seed_summary(table), base_scores(table), chosen=("gentle", "epoch", 1.0))
+    ax = tradeoff_plot(seed_summary(table), base_scores(table), chosen=("gentle", "epoch", 1.0),
+                       target_test=target_test(table))
     assert "outside benchmarks" in ax.get_xlabel() and "test split" in ax.get_ylabel()
-    assert any("chosen on dev" in text.get_text() for text in ax.get_legend().get_texts())
+    legend = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert "chosen on dev" in legend and "gentle (2 seeds)" in legend and "90 % of the card recipe's gain" in legend
     ax = epoch_curves(table, "dev")
-    assert ax.get_xlabel() == "epoch"
+    assert ax.get_xlabel().startswith("epoch") and list(ax.get_xticks()) == [0.0, 1.0]  # the base model is epoch 0
     plt.close("all")

@@ -30,8 +30,12 @@ def alpha_curves(sweep: pd.DataFrame, columns: dict[str, str], ax: Axes | None =
     return ax
 
 
+def _seeds(count: int) -> str:
+    return f"{count} seed" if count == 1 else f"{count} seeds"
+
+
 def tradeoff_plot(summary: pd.DataFrame, base: pd.Series, chosen: tuple[str, str, float] | None = None,
-                  ax: Axes | None = None) -> Axes:
+                  target_test: float | None = None, ax: Axes | None = None) -> Axes:
     """Test Spearman against mean outside Spearman: every variant's alpha path, its trained point with the
     seed range as error bars, the base model, and the chosen point.
 
@@ -39,6 +43,7 @@ def tradeoff_plot(summary: pd.DataFrame, base: pd.Series, chosen: tuple[str, str
         summary: :func:`pairsim_utils.experiment_results.seed_summary` output.
         base: :func:`pairsim_utils.experiment_results.base_scores` output.
         chosen: ``(variant, stage, point)`` to ring, or ``None``.
+        target_test: A test Spearman to mark with a dotted line (the goal's share of the gain), or ``None``.
         ax: Axes to draw on; a new figure when ``None``.
 
     Returns:
@@ -58,13 +63,15 @@ def tradeoff_plot(summary: pd.DataFrame, base: pd.Series, chosen: tuple[str, str
                           [last[("outside_mean", "max")] - last[("outside_mean", "mean")]]],
                     yerr=[[last[("test", "mean")] - last[("test", "min")]],
                           [last[("test", "max")] - last[("test", "mean")]]],
-                    fmt="o", color=colours[name], capsize=3, label=f"{name} ({int(last[('seeds', '')])} seeds)")
+                    fmt="o", color=colours[name], capsize=3, label=f"{name} ({_seeds(int(last[('seeds', '')]))})")
     ax.scatter(base["outside_mean"], base["test"], marker="s", s=70, color="black", zorder=3, label="base model")
     if chosen is not None:
         point = summary.loc[chosen]
         ax.scatter(point[("outside_mean", "mean")], point[("test", "mean")], s=250, facecolors="none",
                    edgecolors="crimson", linewidths=2, zorder=4, label="chosen on dev")
     ax.axvline(base["outside_mean"], color="grey", ls="--", lw=0.8)
+    if target_test is not None:
+        ax.axhline(target_test, color="grey", ls=":", lw=1, label="90 % of the card recipe's gain")
     ax.set(xlabel="mean Spearman on the outside benchmarks (higher: remembers more)",
            ylabel="Spearman on our test split (higher: learned more)",
            title="What each recipe learned against what it kept")
@@ -73,7 +80,8 @@ def tradeoff_plot(summary: pd.DataFrame, base: pd.Series, chosen: tuple[str, str
 
 
 def epoch_curves(table: pd.DataFrame, metric: str, ax: Axes | None = None) -> Axes:
-    """One metric after each epoch, per variant: mean over seeds with the seed range as a band.
+    """One metric after each epoch, per variant, from the base model (epoch 0) on: mean over seeds with the
+    seed range as a band.
 
     Args:
         table: The experiments table.
@@ -84,8 +92,10 @@ def epoch_curves(table: pd.DataFrame, metric: str, ax: Axes | None = None) -> Ax
         The Axes.
     """
     ax = new_axes(ax, (7, 4.5))
-    epochs = table[table["stage"] == "epoch"]
+    # Epoch 0 is the base model (every run's alpha = 0 row): it puts the epochs' changes on the scale of the gain.
+    start = table[(table["stage"] == "alpha") & (table["point"] == 0.0)]
+    epochs = pd.concat([start, table[table["stage"] == "epoch"]], ignore_index=True)
     sns.lineplot(epochs, x="point", y=metric, hue="variant", errorbar=("pi", 100), marker="o", ax=ax)
-    ax.set(xlabel="epoch", ylabel=f"Spearman ({metric})", xticks=sorted(epochs["point"].unique()))
+    ax.set(xlabel="epoch (0: the base model)", ylabel=f"Spearman ({metric})", xticks=sorted(epochs["point"].unique()))
     ax.legend(title=None, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
     return ax
