@@ -54,7 +54,8 @@ def select_device(preference: str = "auto") -> DeviceChoice:
         return DeviceChoice("cuda", precision, torch.cuda.get_device_name(0))
     if device == "mps":
         return DeviceChoice("mps", "fp32", "Apple MPS")
-    return DeviceChoice("cpu", "fp32", f"CPU, {torch.get_num_threads()} threads")
+    threads = torch.get_num_threads()
+    return DeviceChoice("cpu", "fp32", f"CPU, {threads} thread{'' if threads == 1 else 's'}")
 
 
 class PrecisionFlags(TypedDict):

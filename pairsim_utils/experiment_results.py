@@ -37,7 +37,7 @@ def seed_summary(table: pd.DataFrame) -> pd.DataFrame:
 def base_scores(table: pd.DataFrame) -> pd.Series:
     """The base model's score on every scored set: the ``alpha = 0`` rows, which every run shares."""
     base = table[(table["stage"] == "alpha") & (table["point"] == 0.0)]
-    return base[METRICS].mean()
+    return base[[metric for metric in METRICS if metric in base]].mean()
 
 
 def card_scores(table: pd.DataFrame) -> pd.Series:
@@ -77,12 +77,15 @@ def choose(table: pd.DataFrame, min_seeds: int = 1) -> Choice:
         The choice; only :data:`~pairsim_utils.experiments.CHOOSE_ON` columns are read to make it.
     """
     dev, general = CHOOSE_ON
-    means = table.groupby(POINT, sort=False).agg(**{dev: (dev, "mean"), general: (general, "mean"),
-                                                    "seeds": ("seed", "nunique")})
-    allowed = means[(means[general] >= base_scores(table)[general]) & (means["seeds"] >= min_seeds)]
-    variant, stage, point = allowed[dev].idxmax()
+    means = table.groupby(POINT, sort=False).agg(**{dev: (dev, "mean"), "seeds": ("seed", "nunique")})
+    allowed = means["seeds"] >= min_seeds
+    if general in table:  # on other data MEN may be the data itself, and then there is no general dev set
+        means[general] = table.groupby(POINT, sort=False)[general].mean()
+        allowed &= means[general] >= base_scores(table)[general]
+    variant, stage, point = means.loc[allowed, dev].idxmax()
     rows = table[(table["variant"] == variant) & (table["stage"] == stage) & (table["point"] == point)]
-    return Choice(str(variant), str(stage), float(point), int(rows["seed"].nunique()), rows[METRICS].mean())
+    return Choice(str(variant), str(stage), float(point), int(rows["seed"].nunique()),
+                  rows[[metric for metric in METRICS if metric in rows]].mean())
 
 
 def target_test(table: pd.DataFrame) -> float:
@@ -160,3 +163,36 @@ def recommendation_markdown(table: pd.DataFrame) -> str:
 def _missed(goal: pd.DataFrame) -> str:
     names = {goal.index[0]: "the kept share", goal.index[1]: "the outside mean", goal.index[2]: "the largest drop"}
     return ", ".join(names[test] for test in goal.index[~goal["met"].to_numpy()])
+
+
+def choices_by_variant(table: pd.DataFrame) -> pd.DataFrame:
+    """The dev rule of :func:`choose` applied within each variant, with the goal's tests for its point.
+
+    Returns:
+        One row per variant: the chosen ``stage`` and ``point``, ``seeds``, its mean ``test`` and
+        ``outside_mean``, the goal's three measured values and whether all are met (``goal met``).
+    """
+    rows = {}
+    for name in dict.fromkeys(table["variant"]):
+        choice = choose(table[table["variant"] == name])
+        goal = goal_report(table, choice)
+        rows[name] = {"stage": choice.stage, "point": choice.point, "seeds": choice.seeds,
+                      "test": choice.scores["test"], "outside_mean": choice.scores["outside_mean"],
+                      "kept gain": goal["measured"].iloc[0], "largest drop": goal["measured"].iloc[2],
+                      "goal met": bool(goal["met"].all())}
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("variant")
+
+
+def sweep_rows(sweep: pd.DataFrame, variant: str, seed: int) -> pd.DataFrame:
+    """An :func:`~pairsim_utils.interpolation.alpha_sweep` as rows of the experiments table, so that the
+    same rule (:func:`choose`) picks an alpha for a single run.
+
+    Returns:
+        Columns ``variant``, ``seed``, ``stage`` (``alpha``), ``point``, the sweep's sets, and
+        ``outside_mean`` over the outside benchmarks the sweep has.
+    """
+    rows = sweep.reset_index().rename(columns={"alpha": "point"})
+    outside = [name for name in OUTSIDE if name in rows]
+    if outside:
+        rows["outside_mean"] = rows[outside].mean(axis=1)
+    return rows.assign(variant=variant, seed=seed, stage="alpha")

@@ -2,7 +2,8 @@
 
 ``(1 - alpha) * base + alpha * fine-tuned``, weight by weight: alpha = 0 is the base model, 1 the fine-tuned one,
 and the values between trade the fine-tuned gain on our data against what the base model knew about
-everything else. No training is needed: the sweep is computed from two saved models.
+everything else. No training is needed: the sweep is computed from two saved models. Which alpha to keep
+is chosen on dev sets only, by :func:`pairsim_utils.experiment_results.choose`.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import copy
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import torch
 from scipy import stats
@@ -86,13 +86,3 @@ def alpha_sweep(base, tuned, pairs: Mapping[str, pd.DataFrame], alphas: Sequence
         rows[alpha] = {name: float(stats.spearmanr(cache.score(frame), frame["label"]).statistic)
                        for name, frame in pairs.items()}
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("alpha")
-
-
-def best_alpha(sweep: pd.DataFrame, choose_on: Sequence[str]) -> float:
-    """The alpha whose mean over the ``choose_on`` columns (dev sets only, never test) is highest.
-
-    Returns:
-        That alpha; the smallest one when several tie.
-    """
-    means = sweep[list(choose_on)].mean(axis=1)
-    return float(means.index[np.argmax(means.to_numpy())])

@@ -92,3 +92,28 @@ def test_plots_label_their_axes():
     ax = epoch_curves(table, "dev")
     assert ax.get_xlabel().startswith("epoch") and list(ax.get_xticks()) == [0.0, 1.0]  # the base model is epoch 0
     plt.close("all")
+
+
+def test_each_variant_gets_its_own_dev_choice():
+    from pairsim_utils.experiment_results import choices_by_variant
+
+    table = choices_by_variant(_table())
+    assert list(table.index) == ["card", "gentle"]
+    # Within the card recipe every trained point forgets (MEN dev below the base), so only the base is allowed.
+    assert (table.loc["card", "stage"], table.loc["card", "point"]) == ("alpha", 0.0)
+    assert table.loc["gentle", "goal met"] and not table.loc["card", "goal met"]
+
+
+def test_without_a_general_dev_set_the_choice_reads_our_dev_split_alone():
+    table = _table().drop(columns=["men_dev"])
+    choice = choose(table)
+    assert (choice.variant, choice.stage, choice.point) == ("card", "alpha", 1.0)  # the highest dev, no floor
+
+
+def test_a_live_sweep_becomes_rows_the_rule_can_read():
+    from pairsim_utils.experiment_results import sweep_rows
+
+    sweep = pd.DataFrame({"dev": [0.3, 0.5, 0.6], "men_dev": [0.7, 0.72, 0.6], "test": [0.2, 0.4, 0.5]},
+                         index=pd.Index([0.0, 0.5, 1.0], name="alpha"))
+    rows = sweep_rows(sweep, "card", 42)
+    assert choose(rows).point == 0.5  # alpha 1 has the best dev but falls below the base on MEN dev

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 import torch
 
-from pairsim_utils.interpolation import ALPHAS, alpha_sweep, best_alpha, interpolate_state, interpolated_model
+from pairsim_utils.interpolation import ALPHAS, alpha_sweep, interpolate_state, interpolated_model
 
 PAIRS = pd.DataFrame({"sentence_0": ["Wood", "Ice", "Acid", "Stress"],
                       "sentence_1": ["Sandpaper", "Steam", "Paper Lantern", "Cinder"],
@@ -62,9 +62,3 @@ def test_sweep_starts_at_the_base_model_and_ends_at_the_tuned_one(base_model, tm
         expected = spearmanr(EmbeddingCache(model, tmp_path / "check").score(PAIRS), PAIRS["label"]).statistic
         assert sweep.loc[alpha, "tiny"] == pytest.approx(expected)
     assert len(ALPHAS) == 11 and ALPHAS[0] == 0.0 and ALPHAS[-1] == 1.0
-
-
-def test_best_alpha_reads_only_the_columns_it_is_given():
-    sweep = pd.DataFrame({"dev": [0.1, 0.5, 0.4], "test": [0.9, 0.0, 0.0]}, index=[0.0, 0.5, 1.0])
-    assert best_alpha(sweep, ["dev"]) == 0.5
-    assert best_alpha(sweep, ["test"]) == 0.0
