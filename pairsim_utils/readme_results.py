@@ -67,7 +67,7 @@ def experiment_blocks(table_file: Path) -> dict[str, str]:
 
     def spread(metric: str) -> list[str]:
         return [f"{row[f'{metric} mean']:.3f} [{row[f'{metric} min']:.3f}, {row[f'{metric} max']:.3f}]"
-                for _, row in final.iterrows()]
+                if row["seeds"] > 1 else f"{row[f'{metric} mean']:.3f}" for _, row in final.iterrows()]
 
     shown = pd.DataFrame({"seeds": final["seeds"].astype(str), "test Spearman [seed range]": spread("test"),
                           "outside mean [seed range]": spread("outside_mean")}, index=final.index)

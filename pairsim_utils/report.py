@@ -310,7 +310,8 @@ def recommendation_markdown(headline: pd.DataFrame, benchmarks: pd.DataFrame,
     if change < -0.02:
         lines.append(f"- **Keep the base model for general similarity or relatedness.** Fine-tuning lowered "
                      f"agreement with human ratings on the outside benchmarks by {-change:.2f} Spearman on "
-                     "average; if one model must do both, retrain with general pairs mixed in, or for fewer epochs.")
+                     "average; if one model must do both, notebook 7 measures recipes that keep more of it"
+                     + (" (below)." if shipped else " (on the shipped data)."))
     if not data.get("phrase_disjoint", True):
         lines.append(f"- **Test on new terms before trusting it on them**: {data['test_pairs_with_seen_phrase']:.1%} "
                      "of the test pairs contain a term seen in training, so these figures describe new pairs of "
