@@ -213,7 +213,7 @@ class TrainingConfig:
 
     def to_frame(self) -> pd.DataFrame:
         """A one-column table (setting -> value) for display in a notebook."""
-        frame = pd.DataFrame({"value": [repr(v) if isinstance(v, str) else v
+        frame = pd.DataFrame({"value": [repr(v) if isinstance(v, str) or v is None else v
                                         for v in self.to_dict().values()]},
                              index=pd.Index(list(self.to_dict()), name="setting"))
         return frame.astype(str)
