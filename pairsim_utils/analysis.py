@@ -13,7 +13,7 @@ import pandas as pd
 from scipy import stats
 from sklearn import metrics as skm
 
-from pairsim_utils.data import pair_key, word_overlap
+from pairsim_utils.data import pair_keys, word_overlap
 from pairsim_utils.embeddings import EmbeddingCache
 from pairsim_utils.intervals import percentile_interval
 from pairsim_utils.metrics import regression_metrics, related
@@ -253,12 +253,6 @@ def trap_table(frame: pd.DataFrame, scores: Mapping[str, np.ndarray], thresholds
                                 "mean cosine, related pairs sharing a word":
                                     s[shares_word & ~trap].mean() if (shares_word & ~trap).any() else np.nan}
                          for name, s in scores.items()}).T
-
-
-def pair_keys(frame: pd.DataFrame) -> pd.Series:
-    """One key per pair that ignores order and case, to find the same pair in two files."""
-    return pd.Series([pair_key(a, b) for a, b in zip(frame["sentence_0"], frame["sentence_1"], strict=True)],
-                     index=frame.index)
 
 
 def benchmark_table(caches: Mapping[str, EmbeddingCache], benchmarks: Mapping[str, pd.DataFrame],

@@ -32,7 +32,7 @@ class Benchmark:
 
 BENCHMARKS = (
     Benchmark("MEN", "men.csv", "relatedness", "0-50",
-              "3,000 word pairs rated by crowd workers for relatedness (dev 2,000 / test 1,000)"),
+              "3,000 pairs rated for relatedness by crowd workers (dev 2,000 / test 1,000)"),
     Benchmark("WS-353", "wordsim353.csv", "relatedness", "0-10",
               "WordSim-353: 353 pairs, similarity and relatedness mixed"),
     Benchmark("WS-353 relatedness", "wordsim353_relatedness.csv", "relatedness", "0-10",
@@ -46,6 +46,19 @@ BENCHMARKS = (
     Benchmark("SemEval-17", "semeval17_en.csv", "similarity", "0-4",
               "SemEval-2017 task 2 English: 500 pairs, some multiword terms and names"),
 )
+
+
+def benchmark_for(stem: str) -> Benchmark:
+    """The benchmark a file stem belongs to; MEN's parts (``men_dev``, ``men_test``) belong to MEN.
+
+    Raises:
+        KeyError: Naming the file stems there are.
+    """
+    by_stem = {Path(b.file).stem: b for b in BENCHMARKS}
+    whole = stem.removesuffix("_dev").removesuffix("_test")
+    if whole not in by_stem:
+        raise KeyError(f"no benchmark file {stem!r}; the benchmarks are {', '.join(by_stem)}")
+    return by_stem[whole]
 
 
 def load_benchmark(name: str, directory: Path | str = BENCHMARKS_DIR) -> pd.DataFrame:

@@ -155,6 +155,12 @@ def phrase_keys(frame: pd.DataFrame) -> set[str]:
     return {phrase_key(phrase) for phrase in pd.concat([frame["sentence_0"], frame["sentence_1"]])}
 
 
+def pair_keys(frame: pd.DataFrame) -> pd.Series:
+    """The :func:`pair_key` of each row of a pairs frame, to find the same pair in two files."""
+    return pd.Series([pair_key(a, b) for a, b in zip(frame["sentence_0"], frame["sentence_1"], strict=True)],
+                     index=frame.index)
+
+
 def load_pairs(path: Path | str, extra_columns: Iterable[str] = OPTIONAL_COLUMNS,
                verify: bool = True) -> pd.DataFrame:
     """Read and validate one pairs file.

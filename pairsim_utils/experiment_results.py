@@ -133,7 +133,7 @@ def describe_point(choice: Choice) -> str:
     return f"`{choice.variant}` interpolated with the base model at alpha = {choice.point:g}"
 
 
-def recommendation_markdown(table: pd.DataFrame) -> str:
+def measured_recipe_markdown(table: pd.DataFrame) -> str:
     """The measured recommendation, for notebook 7 and the findings: the choice on dev and the goal's tests.
 
     Returns:
@@ -144,11 +144,12 @@ def recommendation_markdown(table: pd.DataFrame) -> str:
     base, card, goal = base_scores(table), card_scores(table), goal_report(table, choice)
     kept, change, drop = goal["measured"]
     met = goal["met"].all()
-    seeds = "seed" if choice.seeds == 1 else "seeds"
+    card_seeds = table.loc[table["variant"] == "card", "seed"].nunique()
     lines = [
-        f"**Chosen on the dev sets only:** {describe_point(choice)} (mean of {choice.seeds} {seeds}).",
+        f"**Chosen on the dev sets only:** {describe_point(choice)} (mean of {_seeds(choice.seeds)}).",
         f"On our test split its Spearman is {choice.scores['test']:.3f}, against {base['test']:.3f} for the base "
-        f"model and {card['test']:.3f} for the card's recipe: it keeps {kept * 100:.0f} % of the card recipe's gain. "
+        f"model and {card['test']:.3f} for the card's recipe after its last epoch (mean of {_seeds(card_seeds)}): "
+        f"it keeps {kept * 100:.0f} % of the card recipe's gain. "
         f"Its mean Spearman over the five outside benchmarks is {choice.scores['outside_mean']:.3f}, against "
         f"{base['outside_mean']:.3f} for the base model and {card['outside_mean']:.3f} for the card's recipe "
         f"({change:+.3f} from the base); its largest single-benchmark drop below the base is {drop:.3f}.",
@@ -160,9 +161,14 @@ def recommendation_markdown(table: pd.DataFrame) -> str:
     return "\n\n".join(lines)
 
 
+def _seeds(count: int) -> str:
+    return f"{count} seed" if count == 1 else f"{count} seeds"
+
+
 def _missed(goal: pd.DataFrame) -> str:
     names = {goal.index[0]: "the kept share", goal.index[1]: "the outside mean", goal.index[2]: "the largest drop"}
-    return ", ".join(names[test] for test in goal.index[~goal["met"].to_numpy()])
+    missed = [names[test] for test in goal.index[~goal["met"].to_numpy()]]
+    return missed[0] if len(missed) == 1 else ", ".join(missed[:-1]) + " and " + missed[-1]
 
 
 def choices_by_variant(table: pd.DataFrame) -> pd.DataFrame:

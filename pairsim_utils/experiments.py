@@ -24,10 +24,9 @@ from typing import Any
 
 import pandas as pd
 
-from pairsim_utils.analysis import pair_keys
 from pairsim_utils.benchmarks import load_benchmark
 from pairsim_utils.config import SEED_CONFIG, TrainingConfig
-from pairsim_utils.data import load_splits
+from pairsim_utils.data import load_splits, pair_keys
 from pairsim_utils.devices import DeviceChoice
 from pairsim_utils.files import write_text_atomic
 from pairsim_utils.interpolation import ALPHAS, alpha_sweep

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pairsim_utils.benchmarks import BENCHMARKS, benchmark_overview, load_benchmark
+from pairsim_utils.benchmarks import BENCHMARKS, benchmark_for, benchmark_overview, load_benchmark
 from pairsim_utils.data import PairsFileError, read_checksums
 from pairsim_utils.paths import BENCHMARKS_DIR
 
@@ -44,3 +44,15 @@ def test_overview_lists_every_benchmark():
 def test_unknown_benchmark_is_a_clear_error():
     with pytest.raises(PairsFileError, match=r"no-such-set\.csv: no such file"):
         load_benchmark("no-such-set")
+
+
+def test_benchmark_for_finds_a_file_stem_and_men_parts():
+    assert benchmark_for("simlex999").measures == "similarity"
+    assert benchmark_for("men_test") is benchmark_for("men_dev") is benchmark_for("men")
+    with pytest.raises(KeyError, match="no benchmark file 'simlex'"):
+        benchmark_for("simlex")
+
+
+def test_descriptions_fit_a_table_cell():
+    # Notebooks set pandas' display.max_colwidth to 80 (reproducibility.setup_notebook); longer cells end in "...".
+    assert max(len(b.description) for b in BENCHMARKS) <= 80

@@ -15,7 +15,7 @@ from pairsim_utils.experiment_results import (
     choose,
     final_points,
     goal_report,
-    recommendation_markdown,
+    measured_recipe_markdown,
     seed_summary,
     target_test,
 )
@@ -71,7 +71,7 @@ def test_goal_report_measures_against_the_base_and_the_card_recipe():
 
 
 def test_recommendation_names_the_choice_and_the_goal():
-    text = recommendation_markdown(_table())
+    text = measured_recipe_markdown(_table())
     assert "`gentle` after epoch 1" in text and "mean of 2 seeds" in text and "meets all three" in text
 
 
