@@ -59,8 +59,9 @@ nbval: install ## Execute every notebook and compare it with its stored outputs
 		--nbval-sanitize-with tests/nbval_sanitize.cfg
 
 # After nbval has run notebook 5, tests/after_run compares runs/seed/analysis with data/results/seed.
+# --durations lists the slowest tests and notebooks, to keep the suite's time in view.
 test: install check chromium ## Everything: lint, unit tests, nbval on every notebook, fresh results vs committed, the report in a browser
-	$(PY) -m pytest -q tests --ignore=tests/browser --ignore=tests/after_run --nbval $(NOTEBOOKS) \
+	$(PY) -m pytest -q --durations=20 tests --ignore=tests/browser --ignore=tests/after_run --nbval $(NOTEBOOKS) \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg
 	PAIRSIM_REQUIRE_ANALYSIS=1 $(PY) -m pytest -q tests/after_run tests/browser
 

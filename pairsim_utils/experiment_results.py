@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from pairsim_utils.benchmarks import benchmark_for
 from pairsim_utils.experiments import CHOOSE_ON, OUTSIDE, SCORED
 
 POINT = ["variant", "stage", "point"]
@@ -126,6 +127,58 @@ def final_points(table: pd.DataFrame) -> pd.DataFrame:
     return summary
 
 
+def seed_spread(table: pd.DataFrame, variant: str = "card") -> pd.DataFrame:
+    """One recipe as trained (its last epoch), seed by seed, beside the base model.
+
+    Args:
+        table: The experiments table.
+        variant: The recipe; by default the card's, the configuration notebooks 3 to 6 analyse.
+
+    Returns:
+        One row per metric; a column per seed (``seed 42``…), ``range`` (highest minus lowest seed)
+        and ``base`` (the base model).
+    """
+    epochs = table[(table["variant"] == variant) & (table["stage"] == "epoch")]
+    last = epochs[epochs["point"] == epochs["point"].max()]
+    spread = last.set_index("seed")[METRICS].T.rename(columns=lambda seed: f"seed {seed}")
+    return spread.assign(range=spread.max(axis=1) - spread.min(axis=1), base=base_scores(table))
+
+
+def epochs_by_seed(table: pd.DataFrame, metric: str, variant: str = "card") -> pd.DataFrame:
+    """One metric of one recipe after each epoch: index ``epoch``, a column per seed."""
+    epochs = table[(table["variant"] == variant) & (table["stage"] == "epoch")]
+    return epochs.pivot(index="point", columns="seed", values=metric).rename_axis(index="epoch", columns="seed")
+
+
+def seed_spread_markdown(table: pd.DataFrame, variant: str = "card") -> str:
+    """What another training seed does to the test gain and to the outside benchmarks, in words.
+
+    Returns:
+        Markdown: the seeds' range of test Spearman against their gains over the base model, and how
+        many seed and benchmark pairs fall below the base model.
+    """
+    spread = seed_spread(table, variant)
+    seeds = [column for column in spread.columns if column.startswith("seed ")]
+    test = spread.loc["test", seeds]
+    gain = test - spread.loc["test", "base"]
+    numbers = _in_words([column.removeprefix("seed ") for column in seeds])
+    verdict = ("the seed moves it far less than fine-tuning does" if spread.loc["test", "range"] < gain.min() / 2
+               else "the seed moves it about as much as fine-tuning does: one run could not show a gain")
+    text = (f"**Another random seed.** A training run's random seed sets the order in which it sees the pairs "
+            f"and its other chance choices. The same recipe trained with seeds {numbers} reached test "
+            f"Spearman {test.min():.3f} to {test.max():.3f} (a range of {spread.loc['test', 'range']:.3f}), "
+            f"a gain over the base model of {gain.min():.3f} to {gain.max():.3f}: {verdict}.")
+    outside = [name for name in OUTSIDE if name in spread.index]
+    change = spread.loc[outside, seeds].sub(spread.loc[outside, "base"], axis=0)
+    if (change < 0).all(axis=None):
+        text += (f" With every seed, every one of the {len(outside)} outside benchmarks of notebook 7 scored below "
+                 f"the base model (by {-change.max(axis=None):.3f} to {-change.min(axis=None):.3f}).")
+    else:
+        text += (f" Of the {change.size} seed and benchmark pairs of notebook 7, {(change < 0).sum(axis=None)} "
+                 "scored below the base model.")
+    return text
+
+
 def describe_point(choice: Choice) -> str:
     """A point in words: ``replay-0.5 after epoch 3`` or ``lora interpolated at alpha = 0.7``."""
     if choice.stage == "epoch":
@@ -150,7 +203,8 @@ def measured_recipe_markdown(table: pd.DataFrame) -> str:
         f"On our test split its Spearman is {choice.scores['test']:.3f}, against {base['test']:.3f} for the base "
         f"model and {card['test']:.3f} for the card's recipe after its last epoch (mean of {_seeds(card_seeds)}): "
         f"it keeps {kept * 100:.0f} % of the card recipe's gain. "
-        f"Its mean Spearman over the five outside benchmarks is {choice.scores['outside_mean']:.3f}, against "
+        f"Its mean Spearman over the {len(OUTSIDE)} outside benchmarks ({outside_names()}) is "
+        f"{choice.scores['outside_mean']:.3f}, against "
         f"{base['outside_mean']:.3f} for the base model and {card['outside_mean']:.3f} for the card's recipe "
         f"({change:+.3f} from the base); its largest single-benchmark drop below the base is {drop:.3f}.",
         ("It meets all three of the goal's tests (at least 90 % of the gain kept, the outside mean at least the "
@@ -161,14 +215,23 @@ def measured_recipe_markdown(table: pd.DataFrame) -> str:
     return "\n\n".join(lines)
 
 
+def outside_names() -> str:
+    """The outside benchmarks of :data:`~pairsim_utils.experiments.OUTSIDE` by name, for prose."""
+    return _in_words([benchmark_for(stem).name + ("'s test part" if stem.endswith("_test") else "")
+                      for stem in OUTSIDE])
+
+
 def _seeds(count: int) -> str:
     return f"{count} seed" if count == 1 else f"{count} seeds"
 
 
 def _missed(goal: pd.DataFrame) -> str:
     names = {goal.index[0]: "the kept share", goal.index[1]: "the outside mean", goal.index[2]: "the largest drop"}
-    missed = [names[test] for test in goal.index[~goal["met"].to_numpy()]]
-    return missed[0] if len(missed) == 1 else ", ".join(missed[:-1]) + " and " + missed[-1]
+    return _in_words([names[test] for test in goal.index[~goal["met"].to_numpy()]])
+
+
+def _in_words(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def choices_by_variant(table: pd.DataFrame) -> pd.DataFrame:

@@ -13,9 +13,12 @@ import pytest
 from pairsim_utils.experiment_results import (
     base_scores,
     choose,
+    epochs_by_seed,
     final_points,
     goal_report,
     measured_recipe_markdown,
+    seed_spread,
+    seed_spread_markdown,
     seed_summary,
     target_test,
 )
@@ -73,6 +76,27 @@ def test_goal_report_measures_against_the_base_and_the_card_recipe():
 def test_recommendation_names_the_choice_and_the_goal():
     text = measured_recipe_markdown(_table())
     assert "`gentle` after epoch 1" in text and "mean of 2 seeds" in text and "meets all three" in text
+
+
+def test_seed_spread_reads_the_last_epoch_of_each_seed():
+    table = _table()
+    spread = seed_spread(table)
+    assert list(spread.columns) == ["seed 42", "seed 43", "range", "base"]
+    assert spread.loc["test", "seed 42"] == pytest.approx(0.55) and spread.loc["test", "range"] == pytest.approx(0.0)
+    assert spread.loc["men_test", "base"] == pytest.approx(0.5)
+    assert epochs_by_seed(table, "dev", "gentle").loc[1.0].tolist() == [0.5, 0.5]
+
+
+def test_seed_spread_markdown_says_whether_the_seed_or_the_gain_is_larger():
+    table = _table()
+    text = seed_spread_markdown(table)
+    assert "seeds 42 and 43" in text and "far less than fine-tuning" in text
+    assert "Of the 10 seed and benchmark pairs of notebook 7, 2 scored below" in text  # only men_test falls
+    last_card = (table["variant"] == "card") & (table["stage"] == "epoch")
+    forgetful = table.assign(**{name: table[name].where(~last_card, 0.4) for name in OUTSIDE})
+    assert "every one of the 5 outside benchmarks" in seed_spread_markdown(forgetful)
+    noisy = table.assign(test=table["test"].where(~((table["seed"] == 43) & (table["stage"] == "epoch")), 0.2))
+    assert "about as much as fine-tuning" in seed_spread_markdown(noisy, "card")
 
 
 def test_final_points_summarise_the_last_epoch_over_seeds():
