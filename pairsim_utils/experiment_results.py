@@ -140,14 +140,15 @@ def seed_spread(table: pd.DataFrame, variant: str = "card") -> pd.DataFrame:
     """
     epochs = table[(table["variant"] == variant) & (table["stage"] == "epoch")]
     last = epochs[epochs["point"] == epochs["point"].max()]
-    spread = last.set_index("seed")[METRICS].T.rename(columns=lambda seed: f"seed {seed}")
+    spread = last.set_index("seed")[METRICS].T.rename(columns=lambda seed: f"seed {seed}").rename_axis(columns=None)
     return spread.assign(range=spread.max(axis=1) - spread.min(axis=1), base=base_scores(table))
 
 
 def epochs_by_seed(table: pd.DataFrame, metric: str, variant: str = "card") -> pd.DataFrame:
     """One metric of one recipe after each epoch: index ``epoch``, a column per seed."""
     epochs = table[(table["variant"] == variant) & (table["stage"] == "epoch")]
-    return epochs.pivot(index="point", columns="seed", values=metric).rename_axis(index="epoch", columns="seed")
+    by_seed = epochs.pivot(index="point", columns="seed", values=metric).rename_axis(index="epoch", columns="seed")
+    return by_seed.set_axis(by_seed.index.astype(int).rename("epoch"))
 
 
 def seed_spread_markdown(table: pd.DataFrame, variant: str = "card") -> str:

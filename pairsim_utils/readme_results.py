@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pairsim_utils.experiment_results import base_scores, final_points, measured_recipe_markdown
+from pairsim_utils.experiment_results import base_scores, final_points, measured_recipe_markdown, seed_spread_markdown
 from pairsim_utils.experiments import TABLE_FILE, load_table
 from pairsim_utils.markdown import markdown_table, replace_block
 from pairsim_utils.paths import REPO_ROOT
@@ -59,8 +59,9 @@ def experiment_blocks(table_file: Path) -> dict[str, str]:
     """Render notebook 7's committed experiments table.
 
     Returns:
-        ``{"grid": …, "choice": …}``: each recipe as trained (mean and seed range of test and outside
-        Spearman, the base model first), and the recipe chosen on dev in words.
+        ``{"grid": …, "choice": …, "seed-spread": …}``: each recipe as trained (mean and seed range of
+        test and outside Spearman, the base model first), the recipe chosen on dev in words, and what
+        another seed does to the card recipe's gain.
     """
     table = load_table(table_file)
     final, base = final_points(table), base_scores(table)
@@ -74,7 +75,7 @@ def experiment_blocks(table_file: Path) -> dict[str, str]:
     base_row = pd.DataFrame({"seeds": ["(no training)"], "test Spearman [seed range]": [f"{base['test']:.3f}"],
                              "outside mean [seed range]": [f"{base['outside_mean']:.3f}"]}, index=["base model"])
     return {"grid": markdown_table(pd.concat([base_row, shown]), "recipe (as trained)", right_aligned=3),
-            "choice": measured_recipe_markdown(table)}
+            "choice": measured_recipe_markdown(table), "seed-spread": seed_spread_markdown(table)}
 
 
 def render_readme(readme: str, results_dir: Path = RESULTS_DIR) -> str:
