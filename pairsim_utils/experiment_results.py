@@ -43,7 +43,7 @@ def base_scores(table: pd.DataFrame) -> pd.Series:
 
 def card_scores(table: pd.DataFrame) -> pd.Series:
     """The card recipe after its last epoch, mean over seeds: the gain every other recipe is measured against."""
-    card = table[(table["variant"] == "card") & (table["stage"] == "epoch")]
+    card = _epoch_rows(table, "card")
     return card[card["point"] == card["point"].max()][METRICS].mean()
 
 
@@ -138,7 +138,7 @@ def seed_spread(table: pd.DataFrame, variant: str = "card") -> pd.DataFrame:
         One row per metric; a column per seed (``seed 42``…), ``range`` (highest minus lowest seed)
         and ``base`` (the base model).
     """
-    epochs = table[(table["variant"] == variant) & (table["stage"] == "epoch")]
+    epochs = _epoch_rows(table, variant)
     last = epochs[epochs["point"] == epochs["point"].max()]
     spread = last.set_index("seed")[METRICS].T.rename(columns=lambda seed: f"seed {seed}").rename_axis(columns=None)
     return spread.assign(range=spread.max(axis=1) - spread.min(axis=1), base=base_scores(table))
@@ -146,8 +146,7 @@ def seed_spread(table: pd.DataFrame, variant: str = "card") -> pd.DataFrame:
 
 def epochs_by_seed(table: pd.DataFrame, metric: str, variant: str = "card") -> pd.DataFrame:
     """One metric of one recipe after each epoch: index ``epoch``, a column per seed."""
-    epochs = table[(table["variant"] == variant) & (table["stage"] == "epoch")]
-    by_seed = epochs.pivot(index="point", columns="seed", values=metric).rename_axis(index="epoch", columns="seed")
+    by_seed = _epoch_rows(table, variant).pivot(index="point", columns="seed", values=metric)
     return by_seed.set_axis(by_seed.index.astype(int).rename("epoch"))
 
 
@@ -200,9 +199,10 @@ def measured_recipe_markdown(table: pd.DataFrame) -> str:
     met = goal["met"].all()
     card_seeds = table.loc[table["variant"] == "card", "seed"].nunique()
     lines = [
-        f"**Chosen on the dev sets only:** {describe_point(choice)} (mean of {_seeds(choice.seeds)}).",
+        f"**Chosen on the dev sets only:** {describe_point(choice)} (mean of {seeds_in_words(choice.seeds)}).",
         f"On our test split its Spearman is {choice.scores['test']:.3f}, against {base['test']:.3f} for the base "
-        f"model and {card['test']:.3f} for the card's recipe after its last epoch (mean of {_seeds(card_seeds)}): "
+        f"model and {card['test']:.3f} for the card's recipe after its last epoch "
+        f"(mean of {seeds_in_words(card_seeds)}): "
         f"it keeps {kept * 100:.0f} % of the card recipe's gain. "
         f"Its mean Spearman over the {len(OUTSIDE)} outside benchmarks ({outside_names()}) is "
         f"{choice.scores['outside_mean']:.3f}, against "
@@ -222,8 +222,13 @@ def outside_names() -> str:
                       for stem in OUTSIDE])
 
 
-def _seeds(count: int) -> str:
+def seeds_in_words(count: int) -> str:
+    """``1 seed``, ``3 seeds``."""
     return f"{count} seed" if count == 1 else f"{count} seeds"
+
+
+def _epoch_rows(table: pd.DataFrame, variant: str) -> pd.DataFrame:
+    return table[(table["variant"] == variant) & (table["stage"] == "epoch")]
 
 
 def _missed(goal: pd.DataFrame) -> str:

@@ -6,6 +6,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
 
+from pairsim_utils.experiment_results import seeds_in_words
 from pairsim_utils.plots.axes import new_axes
 
 
@@ -28,10 +29,6 @@ def alpha_curves(sweep: pd.DataFrame, columns: dict[str, str], ax: Axes | None =
            title="Interpolating between the base and the fine-tuned weights")
     ax.legend(title=None, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
     return ax
-
-
-def _seeds(count: int) -> str:
-    return f"{count} seed" if count == 1 else f"{count} seeds"
 
 
 def tradeoff_plot(summary: pd.DataFrame, base: pd.Series, chosen: tuple[str, str, float] | None = None,
@@ -63,7 +60,8 @@ def tradeoff_plot(summary: pd.DataFrame, base: pd.Series, chosen: tuple[str, str
                           [last[("outside_mean", "max")] - last[("outside_mean", "mean")]]],
                     yerr=[[last[("test", "mean")] - last[("test", "min")]],
                           [last[("test", "max")] - last[("test", "mean")]]],
-                    fmt="o", color=colours[name], capsize=3, label=f"{name} ({_seeds(int(last[('seeds', '')]))})")
+                    fmt="o", color=colours[name], capsize=3,
+                    label=f"{name} ({seeds_in_words(int(last[('seeds', '')]))})")
     ax.scatter(base["outside_mean"], base["test"], marker="s", s=70, color="black", zorder=3, label="base model")
     if chosen is not None:
         point = summary.loc[chosen]
