@@ -18,7 +18,26 @@ from scipy import stats
 
 from pairsim_utils.embeddings import CACHE_DIR, EmbeddingCache
 
-ALPHAS: tuple[float, ...] = tuple(round(step / 10, 1) for step in range(11))
+
+def alpha_grid(step: float) -> tuple[float, ...]:
+    """Interpolation weights from 0 to 1 at a regular spacing, both ends included.
+
+    Args:
+        step: The spacing; it must divide 1 into whole steps (0.1, 0.25, 0.5…).
+
+    Returns:
+        The weights, rounded to 6 decimals so that they can index a table.
+
+    Raises:
+        ValueError: When ``step`` is not in (0, 1] or does not divide 1.
+    """
+    steps = round(1 / step) if 0 < step <= 1 else 0
+    if steps == 0 or abs(steps * step - 1) > 1e-9:
+        raise ValueError(f"alpha_step must divide 1 into whole steps (e.g. 0.1, 0.25, 0.5), not {step}")
+    return tuple(round(index / steps, 6) for index in range(steps + 1))
+
+
+ALPHAS: tuple[float, ...] = alpha_grid(0.1)
 """The interpolation weights of a sweep: 0, 0.1, …, 1."""
 
 

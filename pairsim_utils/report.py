@@ -99,6 +99,19 @@ MIN_SLICE_PAIRS = 30
 """A slice is named in the findings only with at least this many pairs (and an interval excluding zero)."""
 
 
+def slice_is_notable(table: pd.DataFrame) -> pd.Series:
+    """Whether each slice may be named as a finding: enough pairs, and a gain interval that excludes zero.
+
+    Args:
+        table: One dimension of :func:`pairsim_utils.analysis.slice_metrics` output, with ``pairs``,
+            ``gain low`` and ``gain high``.
+
+    Returns:
+        One boolean per row.
+    """
+    return (table["pairs"] >= MIN_SLICE_PAIRS) & ((table["gain low"] > 0) | (table["gain high"] < 0))
+
+
 def notable_slices(slices: pd.DataFrame, dimensions: tuple[str, ...] = ("relation", "label grade")) -> pd.DataFrame:
     """The slices a finding may name: enough pairs, and an interval of the error gain that excludes zero.
 
@@ -115,8 +128,7 @@ def notable_slices(slices: pd.DataFrame, dimensions: tuple[str, ...] = ("relatio
     if not present:
         return slices.iloc[0:0]
     table = slices.loc[present[0]]
-    keep = (table["pairs"] >= MIN_SLICE_PAIRS) & ((table["gain low"] > 0) | (table["gain high"] < 0))
-    return table[keep].sort_values("mae gain", ascending=False).rename_axis(present[0])
+    return table[slice_is_notable(table)].sort_values("mae gain", ascending=False).rename_axis(present[0])
 
 
 def _slice_phrase(name: str, row: pd.Series) -> str:

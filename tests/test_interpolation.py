@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 import torch
 
-from pairsim_utils.interpolation import ALPHAS, alpha_sweep, interpolate_state, interpolated_model
+from pairsim_utils.interpolation import ALPHAS, alpha_grid, alpha_sweep, interpolate_state, interpolated_model
 
 PAIRS = pd.DataFrame({"sentence_0": ["Wood", "Ice", "Acid", "Stress"],
                       "sentence_1": ["Sandpaper", "Steam", "Paper Lantern", "Cinder"],
@@ -62,3 +62,12 @@ def test_sweep_starts_at_the_base_model_and_ends_at_the_tuned_one(base_model, tm
         expected = spearmanr(EmbeddingCache(model, tmp_path / "check").score(PAIRS), PAIRS["label"]).statistic
         assert sweep.loc[alpha, "tiny"] == pytest.approx(expected)
     assert len(ALPHAS) == 11 and ALPHAS[0] == 0.0 and ALPHAS[-1] == 1.0
+
+
+def test_alpha_grid_spans_zero_to_one_and_refuses_a_step_that_does_not_divide_it():
+    assert alpha_grid(0.5) == (0.0, 0.5, 1.0)
+    assert alpha_grid(0.25) == (0.0, 0.25, 0.5, 0.75, 1.0)
+    assert alpha_grid(0.1)[3] == 0.3  # rounded, so that 0.3 can index a table (3 * 0.1 is 0.30000000000000004)
+    for step in (0.3, 0.0, -0.5, 1.5):
+        with pytest.raises(ValueError, match="alpha_step"):
+            alpha_grid(step)

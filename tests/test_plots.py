@@ -88,6 +88,26 @@ def test_slice_gain_panels_fall_back_when_relation_and_domain_are_missing():
     plt.close("all")
 
 
+def test_slice_gains_pale_the_slices_a_finding_may_not_name():
+    import pandas as pd
+    from matplotlib.colors import to_hex
+
+    from pairsim_utils.plots import slice_gain_panels
+
+    index = pd.MultiIndex.from_tuples([("relation", "causes"), ("relation", "tiny"), ("relation", "unclear"),
+                                       ("relation", "hurt")], names=["dimension", "slice"])
+    slices = pd.DataFrame({"pairs": [40, 10, 50, 60], "mae gain": [0.2, 0.3, 0.05, -0.1],
+                           "gain low": [0.1, 0.1, -0.02, -0.15], "gain high": [0.3, 0.5, 0.12, -0.05]}, index=index)
+    ax = slice_gain_panels(slices, panels=1)[0]
+    colours = {label.get_text(): to_hex(bar.get_facecolor())
+               for label, bar in zip(ax.get_yticklabels(), ax.patches, strict=True)}
+    assert colours["causes"] == to_hex("seagreen") and colours["hurt"] == to_hex("indianred")
+    assert colours["tiny"] not in (to_hex("seagreen"), to_hex("indianred"))  # clear gain, but 10 pairs
+    assert colours["unclear"] not in (to_hex("seagreen"), to_hex("indianred"))  # interval includes zero
+    assert "pale" in ax.get_xlabel()
+    plt.close("all")
+
+
 def test_epoch_metrics_keep_a_small_change_small_and_ticks_whole():
     import pandas as pd
 

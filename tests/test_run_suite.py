@@ -236,7 +236,7 @@ def test_the_suite_reruns_on_a_small_pairs_file_without_metadata(tmp_path, small
     notebooks = [str(path) for path in sorted(NOTEBOOKS_DIR.glob("0[134567]_*.ipynb"))]
     reports = tmp_path / "reports"
     status = main([*notebooks, "--data", str(source), "--run-name", small_run_name, "--reports", str(reports),
-                   "-p", "epochs", "1", "-p", "resamples", "50"])
+                   "-p", "epochs", "1", "-p", "resamples", "50", "-p", "alpha_step", "0.5"])
     assert status == 0, capsys.readouterr().err
     run = json.loads((RUNS_DIR / small_run_name / "environment.json").read_text())
     assert run["data_dir"] == f"runs/data/{small_run_name}" and run["data_pairs"]["test"] == 30
@@ -254,5 +254,6 @@ def test_the_suite_reruns_on_a_small_pairs_file_without_metadata(tmp_path, small
     # Notebook 7 sweeps this run's interpolation; the grid's table, trained on the shipped data, is left out.
     sources = [c.source for c in nbformat.read(reports / "notebooks" / "07_keeping_the_gain.ipynb", as_version=4).cells]
     assert any("alpha_sweep(" in source for source in sources)
+    assert "alpha_step = 0.5" in "\n".join(sources)  # the coarse sweep asked for reached notebook 7
     assert not any("load_table()" in source for source in sources)
     assert "what was measured" not in findings

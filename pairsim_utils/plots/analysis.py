@@ -11,6 +11,7 @@ import seaborn as sns
 from matplotlib.axes import Axes
 
 from pairsim_utils.plots.axes import new_axes
+from pairsim_utils.report import MIN_SLICE_PAIRS, slice_is_notable
 from pairsim_utils.statistics import label_grade
 
 
@@ -79,6 +80,10 @@ def score_scatter(x: np.ndarray, y: np.ndarray, hue: pd.Series, xlabel: str, yla
 def slice_gains(table: pd.DataFrame, ax: Axes | None = None, title: str = "") -> Axes:
     """Horizontal bars of the mean-absolute-error gain per slice (positive: fine-tuning helped).
 
+    With ``gain low`` / ``gain high`` columns each bar gets its interval, and a slice that a finding may
+    not name (:func:`pairsim_utils.report.slice_is_notable`: too few pairs, or an interval that
+    includes zero) is drawn pale, so that the eye goes to the bars that carry a finding.
+
     Args:
         table: One dimension of :func:`pairsim_utils.analysis.slice_metrics`, indexed by slice.
         ax: Axes to draw on; a new figure when ``None``.
@@ -89,10 +94,19 @@ def slice_gains(table: pd.DataFrame, ax: Axes | None = None, title: str = "") ->
     """
     data = table.sort_values("mae gain")
     ax = new_axes(ax, (6, 0.32 * len(data) + 1.5))
-    colors = ["seagreen" if v > 0 else "indianred" for v in data["mae gain"]]
-    ax.barh([str(i) for i in data.index], data["mae gain"], color=colors)
+    with_intervals = {"pairs", "gain low", "gain high"} <= set(data.columns)
+    notable = slice_is_notable(data) if with_intervals else pd.Series(True, index=data.index)
+    colors = [("seagreen" if gain > 0 else "indianred") if clear else ("#b5d8c2" if gain > 0 else "#ecbcbc")
+              for gain, clear in zip(data["mae gain"], notable, strict=True)]
+    labels = [str(i) for i in data.index]
+    ax.barh(labels, data["mae gain"], color=colors)
+    if with_intervals:
+        errors = np.vstack([data["mae gain"] - data["gain low"], data["gain high"] - data["mae gain"]])
+        ax.errorbar(data["mae gain"], labels, xerr=errors, fmt="none", ecolor="dimgrey", elinewidth=0.8, capsize=2)
     ax.axvline(0, color="black", lw=0.8)
-    ax.set_xlabel("reduction of mean absolute error (base - fine-tuned)")
+    ax.set_xlabel("reduction of mean absolute error (base - fine-tuned)" + (
+        f"\nwhiskers: 95 % interval; pale: under {MIN_SLICE_PAIRS} pairs or interval includes 0"
+        if with_intervals else ""))
     ax.set_ylabel("")
     ax.set_title(title)
     return ax
