@@ -35,6 +35,7 @@ def test_package_without_files_is_reported(monkeypatch, tmp_path):
         base_model_path()
 
 
+@pytest.mark.slow  # a fresh interpreter that imports the whole stack: about 12 s
 def test_loads_offline_without_the_network():
     """A fresh process with the offline switches set before any Hugging Face import, and every proxy
     pointing at a closed port: loading must still work, so it never reached for the network.
