@@ -51,7 +51,7 @@ ARGS ?=
 run: install ## Run every notebook and write the reports (DATA=men or DATA=path/to/pairs.csv for other data)
 	$(PY) -m pairsim_utils.run_suite $(NOTEBOOKS) $(if $(DATA),--data "$(DATA)") $(if $(RUN),--run-name "$(RUN)") $(ARGS)
 
-unit: install ## Unit tests without the slow ones (training, DDP, notebook kernels, the data rebuild): under a minute
+unit: install ## Unit tests without the slow ones (training, DDP, notebook kernels, fresh interpreters, the data rebuild): under a minute
 	$(PY) -m pytest tests -q -p no:nbval -m "not slow" --ignore=tests/browser --ignore=tests/after_run
 
 nbval: install ## Execute every notebook and compare it with its stored outputs

@@ -145,12 +145,12 @@ def test_a_live_sweep_becomes_rows_the_rule_can_read():
 
 def test_notebook_7_worked_answers_hold_on_the_committed_table():
     """Answers 1 and 3 of notebook 7 report what the committed grid shows; a new grid must re-check them."""
+    from pairsim_utils.experiment_results import POINT
     from pairsim_utils.experiments import load_table
 
     table = load_table()
     choice = choose(table)
-    keys = ["variant", "stage", "point"]
-    means = table.groupby(keys)[["dev", "men_dev", "test", "outside_mean"]].mean()
+    means = table.groupby(POINT)[["dev", "men_dev", "test", "outside_mean"]].mean()
     average = means.assign(dev_mean=means[["dev", "men_dev"]].mean(axis=1))["dev_mean"].idxmax()
     floor = (choice.variant, choice.stage, choice.point)
     # 1: another recipe at the same alpha, same test to 0.005, and an outside-mean difference within both spreads
@@ -158,7 +158,7 @@ def test_notebook_7_worked_answers_hold_on_the_committed_table():
     assert abs(means.loc[average, "test"] - means.loc[floor, "test"]) < 0.005
     assert means.loc[average, "dev"] < means.loc[floor, "dev"]
     assert means.loc[average, "men_dev"] > means.loc[floor, "men_dev"]
-    spreads = [table.set_index(keys).loc[point, "outside_mean"] for point in (floor, average)]
+    spreads = [table.set_index(POINT).loc[point, "outside_mean"] for point in (floor, average)]
     difference = means.loc[average, "outside_mean"] - means.loc[floor, "outside_mean"]
     assert 0 < difference < min(spread.max() - spread.min() for spread in spreads)
     # 3: WS-353 falls most (a relatedness benchmark by its `measures`), SimLex-999 second
