@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +17,21 @@ import pandas as pd
 from pairsim_utils.files import write_bytes_atomic
 from pairsim_utils.paths import RUNS_DIR
 
-CACHE_DIR = RUNS_DIR / "cache" / "embeddings"
+CACHE_DIR_VARIABLE = "PAIRSIM_EMBEDDING_CACHE"
+"""Environment variable naming another cache folder, e.g. for a test that must not share ``runs/``."""
+
+
+def default_cache_dir(runs_dir: Path | str = RUNS_DIR) -> Path:
+    """The folder for cached embeddings, read when a cache is made (not on import).
+
+    Args:
+        runs_dir: The parent folder of the runs whose embeddings are cached.
+
+    Returns:
+        ``$PAIRSIM_EMBEDDING_CACHE`` when it is set, else ``<runs_dir>/cache/embeddings``.
+    """
+    override = os.environ.get(CACHE_DIR_VARIABLE)
+    return Path(override) if override else Path(runs_dir) / "cache" / "embeddings"
 
 
 def model_fingerprint(model) -> str:
@@ -37,14 +52,14 @@ class EmbeddingCache:
 
     Args:
         model: A sentence-transformers model.
-        cache_dir: Folder for the cache files (``runs/cache/embeddings`` by default).
+        cache_dir: Folder for the cache files; by default :func:`default_cache_dir`.
         batch_size: Encoding batch size.
     """
 
-    def __init__(self, model, cache_dir: Path | str = CACHE_DIR, batch_size: int = 64) -> None:
+    def __init__(self, model, cache_dir: Path | str | None = None, batch_size: int = 64) -> None:
         self.model = model
         self.fingerprint = model_fingerprint(model)
-        self.path = Path(cache_dir) / f"{self.fingerprint}.npz"
+        self.path = Path(cache_dir or default_cache_dir()) / f"{self.fingerprint}.npz"
         self.batch_size = batch_size
         self.encoded_count = 0
         self._vectors: dict[str, np.ndarray] = {}

@@ -16,7 +16,7 @@ import pandas as pd
 import torch
 from scipy import stats
 
-from pairsim_utils.embeddings import CACHE_DIR, EmbeddingCache
+from pairsim_utils.embeddings import EmbeddingCache
 
 
 def alpha_grid(step: float) -> tuple[float, ...]:
@@ -86,7 +86,7 @@ def interpolated_model(base, tuned, alpha: float):
 
 
 def alpha_sweep(base, tuned, pairs: Mapping[str, pd.DataFrame], alphas: Sequence[float] = ALPHAS,
-                cache_dir: Path | str = CACHE_DIR) -> pd.DataFrame:
+                cache_dir: Path | str | None = None) -> pd.DataFrame:
     """Spearman correlation of cosine scores with the labels, for each interpolation weight and pairs set.
 
     Args:
@@ -94,7 +94,8 @@ def alpha_sweep(base, tuned, pairs: Mapping[str, pd.DataFrame], alphas: Sequence
         tuned: The fine-tuned model.
         pairs: Name -> pairs (``sentence_0``, ``sentence_1``, ``label``): our splits, outside benchmarks.
         alphas: The interpolation weights.
-        cache_dir: Embedding cache; each interpolated model is cached under its own weights' fingerprint.
+        cache_dir: Embedding cache (default :func:`~pairsim_utils.embeddings.default_cache_dir`); each
+            interpolated model is cached under its own weights' fingerprint.
 
     Returns:
         One row per alpha (index ``alpha``), one column per pairs set.

@@ -23,7 +23,7 @@ from pairsim_utils.adapters import add_lora, merge_lora
 from pairsim_utils.config import SEED_CONFIG, TrainingConfig
 from pairsim_utils.data import load_splits
 from pairsim_utils.devices import SECONDS_PER_STEP, DeviceChoice, precision_flags, select_device
-from pairsim_utils.embeddings import CACHE_DIR, EmbeddingCache
+from pairsim_utils.embeddings import EmbeddingCache, default_cache_dir
 from pairsim_utils.files import write_json
 from pairsim_utils.losses import build_loss, dev_loss_function
 from pairsim_utils.paths import CONCEPT_PAIRS_DIR, RUNS_DIR, relative_to_repo, repo_path
@@ -79,7 +79,7 @@ def _limit(frame: pd.DataFrame, rows: int | None) -> pd.DataFrame:
 
 
 def evaluate_splits(model, splits: dict[str, pd.DataFrame],
-                    cache_dir: Path | str = CACHE_DIR) -> dict[str, dict[str, float]]:
+                    cache_dir: Path | str | None = None) -> dict[str, dict[str, float]]:
     """Spearman, Pearson (cosine) and MSE against the labels, per split.
 
     Embeddings go through the on-disk cache (:class:`~pairsim_utils.embeddings.EmbeddingCache`): each
@@ -225,7 +225,7 @@ def train(config: TrainingConfig = SEED_CONFIG, run_dir: Path | str = RUNS_DIR /
         (run_dir / "metrics.json").unlink(missing_ok=True)  # a run is complete only once this is rewritten
         config.save(run_dir / "config.json")
         write_json(run_dir / "fingerprint.json", fingerprint(config, data_dir, train_rows, eval_rows))
-    cache_dir = run_dir.parent / "cache" / "embeddings"
+    cache_dir = default_cache_dir(run_dir.parent)
     scored = {"dev": splits["dev"], "test": splits["test"]}
     base_metrics = evaluate_splits(model, scored, cache_dir) if trainer.is_world_process_zero() else {}
     checkpoint = last_checkpoint(run_dir) if resume else None

@@ -67,6 +67,17 @@ def test_embedding_cache_encodes_each_phrase_once(base_model, tmp_path):
     assert fresh.encoded_count == 1 and len(EmbeddingCache(base_model, cache_dir=tmp_path)) == 13
 
 
+def test_the_cache_folder_is_the_runs_folder_unless_the_variable_names_another(base_model, tmp_path, monkeypatch):
+    from pairsim_utils.embeddings import CACHE_DIR_VARIABLE, default_cache_dir
+
+    monkeypatch.delenv(CACHE_DIR_VARIABLE, raising=False)
+    assert default_cache_dir(tmp_path / "runs") == tmp_path / "runs" / "cache" / "embeddings"
+    monkeypatch.setenv(CACHE_DIR_VARIABLE, str(tmp_path / "elsewhere"))
+    assert default_cache_dir(tmp_path / "runs") == tmp_path / "elsewhere"
+    assert EmbeddingCache(base_model).path.parent == tmp_path / "elsewhere"  # read when made, not on import
+    assert EmbeddingCache(base_model, cache_dir=tmp_path / "given").path.parent == tmp_path / "given"
+
+
 def test_model_fingerprint_changes_with_weights(base_model):
     import copy
 

@@ -203,22 +203,21 @@ def test_bad_data_fails_before_any_notebook_runs(tmp_path, capsys):
 
 
 @pytest.fixture
-def small_run_name():
-    """A run of the real notebooks on a small file; its run, prepared data and the embeddings it
-    cached are removed afterwards, so the test leaves ``runs/`` as it found it.
+def small_run_name(tmp_path, monkeypatch):
+    """A run of the real notebooks on a small file. Its embeddings are cached in a folder of its own (the
+    notebooks' kernels inherit the variable), so it can run beside ``make test``'s notebooks; its run and
+    prepared data are removed afterwards, so the test leaves ``runs/`` as it found it.
     """
     import shutil
 
-    from pairsim_utils.embeddings import CACHE_DIR
+    from pairsim_utils.embeddings import CACHE_DIR_VARIABLE
     from pairsim_utils.paths import RUNS_DIR
 
     name = "unit-test-small-file"
-    cached = set(CACHE_DIR.glob("*.npz"))
+    monkeypatch.setenv(CACHE_DIR_VARIABLE, str(tmp_path / "embeddings"))
     yield name
     for path in (RUNS_DIR / name, RUNS_DIR / "data" / name):
         shutil.rmtree(path, ignore_errors=True)
-    for path in set(CACHE_DIR.glob("*.npz")) - cached:
-        path.unlink()
 
 
 @pytest.mark.slow
@@ -257,3 +256,4 @@ def test_the_suite_reruns_on_a_small_pairs_file_without_metadata(tmp_path, small
     assert "alpha_step = 0.5" in "\n".join(sources)  # the coarse sweep asked for reached notebook 7
     assert not any("load_table()" in source for source in sources)
     assert "what was measured" not in findings
+    assert any((tmp_path / "embeddings").glob("*.npz"))  # the kernels cached into the test's own folder
