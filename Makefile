@@ -19,10 +19,8 @@ export TOKENIZERS_PARALLELISM := false
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
-RUFF := $(PY) -m ruff check $(wildcard pairsim_utils tests notebooks data benchmarks)
-MYPY := $(PY) -m mypy
 # tests/ without the checks that need a finished `make test` (after_run) or a browser.
-TESTS := $(PY) -m pytest tests -q -p no:cacheprovider --ignore=tests/browser --ignore=tests/after_run
+TESTS := $(PY) -m pytest tests -q --ignore=tests/browser --ignore=tests/after_run
 
 .PHONY: help install run test unit nbval check lab execute data general-pairs experiments results readme clean chromium
 
@@ -62,24 +60,11 @@ nbval: install ## Execute every notebook and compare it with its stored outputs
 	$(PY) -m pytest -q -p no:cacheprovider --nbval $(NOTEBOOKS) \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg
 
-# The notebooks are the suite's critical path (notebook 3 trains for 1,605 steps), so they run at normal
-# priority while lint, the type check and tests/ run beside them at the lowest, on the core time that
-# training leaves idle (benchmarks/README.md). On Linux nice alone is not enough: the scheduler first shares
-# the CPU between sessions' autogroups, and every notebook kernel starts a session of its own, so the side
-# job gets a session whose autogroup is niced too. Its output follows the notebooks'; either failing fails
-# `make test`. After nbval has run notebook 5, tests/after_run compares runs/seed/analysis with
-# data/results/seed. --durations keeps the slowest tests and cells in view.
-LOW_PRIORITY := $(if $(shell command -v setsid),setsid bash -c 'echo 19 >/proc/self/autogroup 2>/dev/null; exec "$$@"' low-priority) nice -n 19
-test: install chromium ## Everything: lint, unit tests, nbval on every notebook, fresh results vs committed, the report in a browser
-	@side_log=$$(mktemp); \
-	$(LOW_PRIORITY) bash -c '$(RUFF) && $(MYPY) && $(TESTS) --durations=10' >$$side_log 2>&1 & side=$$!; \
-	trap 'kill -- -$$side 2>/dev/null; rm -f $$side_log; exit 130' INT TERM; \
-	$(PY) -m pytest -q -p no:cacheprovider --durations=10 --nbval $(NOTEBOOKS) \
-		--nbval-sanitize-with tests/nbval_sanitize.cfg; notebooks=$$?; \
-	wait $$side; side_status=$$?; \
-	echo "--- beside the notebooks: lint, type check and tests/ (exit status $$side_status) ---"; \
-	cat $$side_log; rm -f $$side_log; \
-	[ $$notebooks -eq 0 ] && [ $$side_status -eq 0 ]
+# After nbval has run notebook 5, tests/after_run compares runs/seed/analysis with data/results/seed.
+# --durations lists the slowest tests and notebooks, to keep the suite's time in view. (Running lint, the type
+# check and tests/ beside the notebooks at low priority saved nothing: benchmarks/README.md.)
+test: install check chromium ## Everything: lint, unit tests, nbval on every notebook, fresh results vs committed, the report in a browser
+	$(TESTS) --durations=20 --nbval $(NOTEBOOKS) --nbval-sanitize-with tests/nbval_sanitize.cfg
 	PAIRSIM_REQUIRE_ANALYSIS=1 $(PY) -m pytest -q tests/after_run tests/browser
 
 # The browser test renders reports/findings.html in Debian's headless Chromium; `make test` installs it with
@@ -92,8 +77,8 @@ ifeq ($(CHROMIUM),1)
 endif
 
 check: install ## Lint (ruff, docstrings included) and type-check (mypy) the package, tests and notebooks
-	$(RUFF)
-	$(MYPY)
+	$(PY) -m ruff check $(wildcard pairsim_utils tests notebooks data benchmarks)
+	$(PY) -m mypy
 
 # JupyterLab refuses to start as root (containers) unless told it may.
 lab: install ## Open JupyterLab on the notebooks
