@@ -205,7 +205,7 @@ def test_bad_data_fails_before_any_notebook_runs(tmp_path, capsys):
 @pytest.fixture
 def small_run_name(tmp_path, monkeypatch):
     """A run of the real notebooks on a small file. Its embeddings are cached in a folder of its own (the
-    notebooks' kernels inherit the variable), so it can run beside ``make test``'s notebooks; its run and
+    notebooks' kernels inherit the variable), so it neither reads nor prunes ``runs/cache``; its run and
     prepared data are removed afterwards, so the test leaves ``runs/`` as it found it.
     """
     import shutil
