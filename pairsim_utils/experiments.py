@@ -28,6 +28,7 @@ from pairsim_utils.benchmarks import load_benchmark
 from pairsim_utils.config import SEED_CONFIG, TrainingConfig
 from pairsim_utils.data import load_splits, pair_keys
 from pairsim_utils.devices import DeviceChoice
+from pairsim_utils.embeddings import default_cache_dir
 from pairsim_utils.files import write_text_atomic
 from pairsim_utils.interpolation import ALPHAS, alpha_sweep
 from pairsim_utils.paths import CONCEPT_PAIRS_DIR, RESULTS_DIR, RUNS_DIR, relative_to_repo, repo_path
@@ -172,7 +173,7 @@ def run_experiment(variant: Variant, seed: int, runs_dir: Path | str = EXPERIMEN
     if not sweep_file.is_file():
         started = time.perf_counter()
         base = base if base is not None else load_base_model()
-        sweep = alpha_sweep(base, load_run(run_dir).load_model(), sets, alphas, Path(runs_dir) / "cache")
+        sweep = alpha_sweep(base, load_run(run_dir).load_model(), sets, alphas, default_cache_dir(runs_dir))
         write_text_atomic(sweep_file, sweep.to_csv(lineterminator="\n"))
         logger.info("Swept %d alphas in %.1f min.", len(alphas), (time.perf_counter() - started) / 60)
     return run_dir
