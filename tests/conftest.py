@@ -18,7 +18,10 @@ def base_model():
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every test that needs a trained run (the ``finished_run`` fixture trains one) is slow."""
+    """Every test that needs a trained run (the ``finished_run`` fixture trains one) is slow, and slow tests run
+    first: with several workers (``-n auto``) the long ones then start at once, not last while the others idle.
+    """
     for item in items:
         if "finished_run" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.slow)
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

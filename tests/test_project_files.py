@@ -88,7 +88,8 @@ def test_make_test_checks_every_notebook_then_the_fresh_results():
     assert "--nbval-sanitize-with tests/nbval_sanitize.cfg" in commands[nbval]
     after = next(index for index, line in enumerate(commands) if "tests/after_run" in line.split())
     assert after > nbval and commands[after].startswith("PAIRSIM_REQUIRE_ANALYSIS=1 ")
-    assert commands[nbval].split()[2:4] == ["pytest", "tests"]  # and tests/, in the same pytest run
+    unit = next(index for index, line in enumerate(commands) if " -m pytest tests " in line)
+    assert unit < nbval and "not slow" not in commands[unit]  # all of tests/ first, the slow ones included
 
 
 def test_repo_path_anchors_relative_paths_at_the_root(tmp_path):
