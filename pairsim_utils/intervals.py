@@ -13,6 +13,7 @@ pair-level ones whenever pairs sharing a concept err together.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -34,10 +35,13 @@ def bootstrap_interval(statistic: Callable[..., float], *samples: np.ndarray, re
         seed: Random seed, for reproducible intervals.
 
     Returns:
-        ``(low, high)``.
+        ``(low, high)``; NaN when the statistic is undefined on some resample (a tiny slice drawn all of one
+        class, say), which scipy would also report with a warning about BCa intervals that we do not use.
     """
-    result = stats.bootstrap(samples, statistic, paired=True, vectorized=False, n_resamples=resamples,
-                             confidence_level=confidence, method="percentile", rng=np.random.default_rng(seed))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", stats.DegenerateDataWarning)
+        result = stats.bootstrap(samples, statistic, paired=True, vectorized=False, n_resamples=resamples,
+                                 confidence_level=confidence, method="percentile", rng=np.random.default_rng(seed))
     return float(result.confidence_interval.low), float(result.confidence_interval.high)
 
 

@@ -39,10 +39,12 @@ def roc_auc(labels: np.ndarray, scores: np.ndarray) -> float:
     bootstrap calls it thousands of times.
 
     Returns:
-        The probability that a related pair outscores an unrelated one.
+        The probability that a related pair outscores an unrelated one; NaN when one of the two classes is absent.
     """
     truth = related(labels).astype(bool)
     positives, negatives = truth.sum(), (~truth).sum()
+    if not positives or not negatives:
+        return np.nan
     ranks = stats.rankdata(scores)
     return float((ranks[truth].sum() - positives * (positives + 1) / 2) / (positives * negatives))
 
@@ -60,14 +62,14 @@ def f1_at(labels: np.ndarray, scores: np.ndarray, threshold: float) -> float:
 
 
 HEADLINE_METRICS: dict[str, Callable[[np.ndarray, np.ndarray, float], float]] = {
-    "spearman": lambda y, s, t: float(stats.spearmanr(s, y).statistic) if np.ptp(s) > 0 else np.nan,
-    "pearson": lambda y, s, t: float(stats.pearsonr(s, y).statistic) if np.ptp(s) > 0 else np.nan,
+    "spearman": lambda y, s, t: float(stats.spearmanr(s, y).statistic) if np.ptp(s) > 0 < np.ptp(y) else np.nan,
+    "pearson": lambda y, s, t: float(stats.pearsonr(s, y).statistic) if np.ptp(s) > 0 < np.ptp(y) else np.nan,
     "mse": lambda y, s, t: float(np.mean((np.asarray(y) - s) ** 2)),
     "roc_auc": lambda y, s, t: roc_auc(y, s),
     "f1": lambda y, s, t: f1_at(y, s, t),
 }
-"""Headline metric -> ``f(labels, scores, threshold)``; the threshold only matters for F1. A constant
-prediction has no rank or linear correlation (NaN)."""
+"""Headline metric -> ``f(labels, scores, threshold)``; the threshold only matters for F1. Constant scores or
+labels have no rank or linear correlation (NaN), as a slice with one class has no ROC AUC."""
 
 
 def metric_function(metric: str, threshold: float) -> Callable[[np.ndarray, np.ndarray], float]:

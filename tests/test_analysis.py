@@ -111,6 +111,23 @@ def test_fast_roc_auc_and_f1_equal_scikit_learn(seed):
         assert f1_at(labels, scores, threshold) == pytest.approx(expected, abs=1e-12)
 
 
+def test_undefined_metrics_are_nan_without_warnings():
+    import warnings
+
+    from pairsim_utils.intervals import bootstrap_interval
+    from pairsim_utils.metrics import metric_function
+
+    one_class, scores = np.zeros(4), np.array([0.1, 0.4, 0.2, 0.3])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert np.isnan(roc_auc(one_class, scores))
+        assert np.isnan(metric_function("spearman", 0.5)(np.full(4, 0.5), scores))
+        assert np.isnan(metric_function("pearson", 0.5)(one_class, np.full(4, 0.3)))
+        # a pair of classes that some resamples lose entirely: the interval is undefined, not an error
+        low, high = bootstrap_interval(roc_auc, np.array([0.0, 1.0, 0.0]), np.array([0.2, 0.9, 0.1]), resamples=50)
+    assert np.isnan(low) and np.isnan(high)
+
+
 def test_best_f1_threshold_on_separable_scores():
     labels = np.array([0, 0, 0.5, 1, 1])
     scores = np.array([0.1, 0.2, 0.6, 0.7, 0.9])
