@@ -20,9 +20,9 @@ import pandas as pd
 
 from pairsim_utils.experiment_results import base_scores, final_points, measured_recipe_markdown, seed_spread_markdown
 from pairsim_utils.experiments import TABLE_FILE, load_table
+from pairsim_utils.interval_display import headline_display
 from pairsim_utils.markdown import markdown_table, replace_block
 from pairsim_utils.paths import REPO_ROOT
-from pairsim_utils.report import headline_display
 from pairsim_utils.results import RESULTS_DIR, load_tables
 
 BLOCK = "results:{run}-{table}"

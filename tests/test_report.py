@@ -4,8 +4,9 @@ import numpy as np
 import pandas as pd
 
 from pairsim_utils.analysis import benchmark_table, slice_metrics
+from pairsim_utils.interval_display import headline_display, with_interval
 from pairsim_utils.metrics import headline_table
-from pairsim_utils.report import findings_markdown, headline_display, with_interval
+from pairsim_utils.report import findings_markdown
 
 
 def tables():
