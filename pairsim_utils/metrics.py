@@ -61,9 +61,14 @@ def f1_at(labels: np.ndarray, scores: np.ndarray, threshold: float) -> float:
     return float(2 * true_positives / denominator) if denominator else 0.0
 
 
+def _both_vary(labels: np.ndarray, scores: np.ndarray) -> bool:
+    """Whether labels and scores both have spread: a correlation with a constant is undefined."""
+    return bool(np.ptp(labels) > 0 and np.ptp(scores) > 0)
+
+
 HEADLINE_METRICS: dict[str, Callable[[np.ndarray, np.ndarray, float], float]] = {
-    "spearman": lambda y, s, t: float(stats.spearmanr(s, y).statistic) if np.ptp(s) > 0 < np.ptp(y) else np.nan,
-    "pearson": lambda y, s, t: float(stats.pearsonr(s, y).statistic) if np.ptp(s) > 0 < np.ptp(y) else np.nan,
+    "spearman": lambda y, s, t: float(stats.spearmanr(s, y).statistic) if _both_vary(y, s) else np.nan,
+    "pearson": lambda y, s, t: float(stats.pearsonr(s, y).statistic) if _both_vary(y, s) else np.nan,
     "mse": lambda y, s, t: float(np.mean((np.asarray(y) - s) ** 2)),
     "roc_auc": lambda y, s, t: roc_auc(y, s),
     "f1": lambda y, s, t: f1_at(y, s, t),
