@@ -20,8 +20,9 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 # tests/ without the checks that need a finished `make test` (after_run) or a browser, on every core (pytest-xdist),
-# one torch thread per worker: two 2-thread trainings on two cores stall each other (benchmarks/README.md).
-TESTS := OMP_NUM_THREADS=1 $(PY) -m pytest tests -q -p no:nbval -n auto --dist worksteal \
+# one torch thread per worker: two 2-thread trainings on two cores stall each other (benchmarks/README.md). At most
+# 4 workers: each holds the model stack in memory (about 1 GB when it trains), and the longest test sets the pace.
+TESTS := OMP_NUM_THREADS=1 $(PY) -m pytest tests -q -p no:nbval -n auto --maxprocesses 4 --dist worksteal \
 	--ignore=tests/browser --ignore=tests/after_run
 # The notebooks run one at a time, in order (each reads what the one before wrote), with all the cores.
 NBVAL := $(PY) -m pytest -q -p no:cacheprovider --nbval $(NOTEBOOKS) --nbval-sanitize-with tests/nbval_sanitize.cfg
