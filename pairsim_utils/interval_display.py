@@ -10,9 +10,14 @@ METRIC_NAMES = {"spearman": "Spearman", "pearson": "Pearson", "mse": "MSE", "roc
                 "f1": "F1 at the dev threshold"}
 
 
+def bracket(low: float, high: float, digits: int = 3) -> str:
+    """``"[0.560, 0.660]"``."""
+    return f"[{low:.{digits}f}, {high:.{digits}f}]"
+
+
 def with_interval(value: float, low: float, high: float, digits: int = 3) -> str:
     """``"0.612 [0.560, 0.660]"``."""
-    return f"{value:.{digits}f} [{low:.{digits}f}, {high:.{digits}f}]"
+    return f"{value:.{digits}f} {bracket(low, high, digits)}"
 
 
 def interval_columns(table: pd.DataFrame | pd.Series) -> tuple[str, str]:
@@ -64,9 +69,8 @@ def interval_comparison(table: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
     widths = (rows["concept high"] - rows["concept low"]) / (rows["high"] - rows["low"])
     return pd.DataFrame({
         "difference": rows["value"].round(digits).to_numpy(),
-        "resampling pairs": [f"[{a:.{digits}f}, {b:.{digits}f}]"
-                             for a, b in zip(rows["low"], rows["high"], strict=True)],
-        "resampling concepts": [f"[{a:.{digits}f}, {b:.{digits}f}]"
+        "resampling pairs": [bracket(a, b, digits) for a, b in zip(rows["low"], rows["high"], strict=True)],
+        "resampling concepts": [bracket(a, b, digits)
                                 for a, b in zip(rows["concept low"], rows["concept high"], strict=True)],
         "width ratio": widths.round(2).to_numpy(),
     }, index=[METRIC_NAMES.get(m, m) for m in rows.index])
