@@ -17,6 +17,11 @@ export HF_DATASETS_OFFLINE := 1
 export HF_HUB_DISABLE_TELEMETRY := 1
 export TOKENIZERS_PARALLELISM := false
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
+# glibc's malloc hands every training step's large gradient buffers back to the kernel and faults them in again
+# (about 28,000 page faults a step). Keeping freed memory in the heap and backing it with huge pages saves a quarter
+# of each CPU step and changes no result: the weights are bit-identical (benchmarks/README.md, "Memory allocator").
+# Every process make starts inherits it, the notebook kernels included; other C libraries ignore it.
+export GLIBC_TUNABLES ?= glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=1073741824:glibc.malloc.top_pad=268435456
 
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 # tests/ without the checks that need a finished `make test` (after_run) or a browser, on every core (pytest-xdist),
@@ -27,7 +32,7 @@ TESTS := OMP_NUM_THREADS=1 $(PY) -m pytest tests -q -p no:nbval -n auto --maxpro
 # The notebooks run one at a time, in order (each reads what the one before wrote), with all the cores.
 NBVAL := $(PY) -m pytest -q -p no:cacheprovider --nbval $(NOTEBOOKS) --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: help install run test unit nbval check lab execute data general-pairs experiments results readme clean chromium
+.PHONY: help install run test unit nbval check lab execute data general-pairs experiments benchmark results readme clean chromium
 
 help: ## Show this help
 	@echo "pairsim — make targets:"
@@ -108,6 +113,10 @@ general-pairs: install ## Rebuild data/general_pairs/ (everyday word pairs score
 # narrow it; the table always lists every finished run of the grid.
 experiments: install ## Train notebook 7's grid (6 recipes x 3 seeds; hours on a CPU, resumable) and write data/results/experiments.csv
 	$(PY) -m pairsim_utils.experiments $(if $(SEEDS),--seeds $(SEEDS)) $(if $(VARIANTS),--variants $(VARIANTS))
+
+# In make's environment (GLIBC_TUNABLES included), so that it measures the project as make runs it.
+benchmark: install ## Time the project's training against a plain sentence-transformers script (25 to 50 min on 2 CPU cores; ARGS='--rounds 1')
+	$(PY) benchmarks/train_benchmark.py $(ARGS)
 
 results: install ## Commit-ready results: copy runs/<RUN, default seed>/analysis to data/results/, then write the README's tables
 	$(PY) -m pairsim_utils.results --run $(or $(RUN),seed)

@@ -1,14 +1,24 @@
 """Benchmark: the project's training path against a plain sentence-transformers script.
 
-Both train the seed configuration (1,605 steps) on the same data. Each run is a fresh subprocess,
-so its peak memory is its own; the two variants alternate (A B A B …) so that drift of the machine
-affects both alike. Also times one AdamW step, fused against unfused, on the real model.
+All variants train the seed configuration (1,605 steps) on the same data, each in a fresh subprocess,
+so that its peak memory is its own, in the order A B C, C B A… so that drift of the machine affects
+all alike:
+
+- ``pairsim``: the project's path, in the environment this script was started in (under ``make
+  benchmark``, the Makefile's, with its ``GLIBC_TUNABLES``);
+- ``plain``: the plain script in the same environment, so that ``pairsim / plain`` is the cost of
+  the project's code alone;
+- ``plain-default-malloc``: the plain script as a user would run it, without ``GLIBC_TUNABLES``.
+
+Also times one AdamW step, fused against unfused, and a bare training loop with glibc's default
+malloc against the Makefile's tunables (milliseconds and page faults per step, and whether the
+weights are the same).
 
 Usage::
 
-    python benchmarks/train_benchmark.py                 # 2 rounds of both variants (~30 min on 2 CPU cores)
-    python benchmarks/train_benchmark.py --rounds 1
-    python benchmarks/train_benchmark.py --optimizer-only
+    make benchmark                                       # 2 rounds of the three variants (~25 to 50 min on 2 CPU cores)
+    make benchmark ARGS="--rounds 1"
+    make benchmark ARGS=--optimizer-only                 # the AdamW step and the allocator probe only
 
 This prints figures; it asserts nothing. Record results in benchmarks/README.md with the machine.
 """
@@ -16,6 +26,7 @@ This prints figures; it asserts nothing. Record results in benchmarks/README.md 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import resource
@@ -106,13 +117,73 @@ def optimizer_step_times(repeats: int = 30) -> dict[str, float]:
     return results
 
 
+def bare_loop(data_dir: Path, steps: int = 80, warmup: int = 10) -> dict:
+    """A bare seed training loop (batch 10, fused AdamW, clipping): ms and minor page faults per step.
+
+    Returns:
+        Medians over the steps after ``warmup``, and a hash of the final weights.
+    """
+    import pandas as pd
+    import torch
+    from sentence_transformers.sentence_transformer.losses import CosineSimilarityLoss
+
+    from pairsim_utils.model import load_base_model
+
+    torch.manual_seed(42)
+    model = load_base_model(device="cpu")
+    loss = CosineSimilarityLoss(model)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=5e-5, fused=True)
+    train = pd.read_csv(data_dir / "train.csv")
+    model.train()
+    times, faults = [], []
+    for step in range(steps):
+        rows = train.iloc[step * 10:(step + 1) * 10]
+        faults_before, started = resource.getrusage(resource.RUSAGE_SELF).ru_minflt, time.perf_counter()
+        features = [model.tokenize(list(rows[column])) for column in ("sentence_0", "sentence_1")]
+        loss(features, torch.tensor(rows["label"].to_numpy(), dtype=torch.float32)).backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimizer.step()
+        model.zero_grad()
+        times.append(time.perf_counter() - started)
+        faults.append(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults_before)
+    weights = hashlib.sha256(b"".join(p.detach().numpy().tobytes() for p in model.parameters())).hexdigest()
+    return {"ms_per_step": 1000 * statistics.median(times[warmup:]),
+            "faults_per_step": statistics.median(faults[warmup:]), "weights": weights[:16]}
+
+
+VARIANTS = {"pairsim": ("pairsim", True), "plain": ("plain", True), "plain-default-malloc": ("plain", False)}
+"""Benchmark variant -> (training path, whether it keeps this process's ``GLIBC_TUNABLES``)."""
+
+
+def in_subprocess(flag: str, value: str, data_dir: Path, keep_tunables: bool) -> dict:
+    """Run this script with ``flag value`` in a fresh interpreter and return the figures it prints."""
+    environment = {k: v for k, v in os.environ.items() if keep_tunables or k != "GLIBC_TUNABLES"}
+    output = subprocess.run([sys.executable, __file__, flag, value, "--data-dir", str(data_dir)], env=environment,
+                            capture_output=True, text=True, check=True, cwd=REPO_ROOT).stdout
+    return json.loads(output.split("RESULT ", 1)[1])
+
+
+def allocator_probe(data_dir: Path, rounds: int = 2) -> None:
+    """Print the bare loop's figures with glibc's default malloc and with this process's tunables."""
+    if "GLIBC_TUNABLES" not in os.environ:
+        print("allocator probe skipped: GLIBC_TUNABLES is not set (run under make benchmark)")
+        return
+    for round_index in range(rounds):
+        for keep in (False, True) if round_index % 2 == 0 else (True, False):
+            figures = in_subprocess("--bare-loop", "80", data_dir, keep)
+            label = "Makefile tunables" if keep else "default malloc"
+            print(f"bare loop, {label:>17}: {figures['ms_per_step']:.1f} ms/step, "
+                  f"{figures['faults_per_step']:,.0f} page faults/step, weights {figures['weights']}", flush=True)
+
+
 def main() -> int:
-    """Alternate the two variants, then print wall times, s/step, peak memory and the ratio."""
+    """Alternate the variants, then print wall times, s/step, peak memory and the ratios."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--data-dir", type=Path, default=REPO_ROOT / "data" / "concept_pairs")
     parser.add_argument("--optimizer-only", action="store_true")
     parser.add_argument("--variant", choices=["pairsim", "plain"], help=argparse.SUPPRESS)
+    parser.add_argument("--bare-loop", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     from pairsim_utils.model import base_model_path
     from pairsim_utils.reproducibility import go_offline, quiet_progress_bars
@@ -122,33 +193,38 @@ def main() -> int:
     if args.variant:
         print("RESULT " + json.dumps(run_variant(args.variant, args.data_dir, str(base_model_path()))))
         return 0
+    if args.bare_loop:
+        print("RESULT " + json.dumps(bare_loop(args.data_dir, args.bare_loop)))
+        return 0
     import torch
 
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {os.cpu_count()} CPUs, "
-          f"CUDA: {torch.cuda.get_device_name(0) if torch.cuda.is_available() else 'none'}")
+          f"CUDA: {torch.cuda.get_device_name(0) if torch.cuda.is_available() else 'none'}; "
+          f"GLIBC_TUNABLES={os.environ.get('GLIBC_TUNABLES', '(not set)')}")
     print("AdamW step (ms, median):", {k: round(v, 1) for k, v in optimizer_step_times().items()})
+    allocator_probe(args.data_dir)
     if args.optimizer_only:
         return 0
-    results: dict[str, list[dict]] = {"pairsim": [], "plain": []}
+    variants = list(VARIANTS) if "GLIBC_TUNABLES" in os.environ else ["pairsim", "plain"]
+    results: dict[str, list[dict]] = {variant: [] for variant in variants}
     for round_index in range(args.rounds):
-        order = ("pairsim", "plain") if round_index % 2 == 0 else ("plain", "pairsim")
-        for variant in order:
-            output = subprocess.run([sys.executable, __file__, "--variant", variant, "--data-dir", str(args.data_dir)],
-                                    capture_output=True, text=True, check=True, cwd=REPO_ROOT).stdout
-            figures = json.loads(output.split("RESULT ", 1)[1])
+        for variant in variants if round_index % 2 == 0 else variants[::-1]:
+            path, keep = VARIANTS[variant]
+            figures = in_subprocess("--variant", path, args.data_dir, keep)
             results[variant].append(figures)
-            print(f"round {round_index + 1} {variant:>8}: train {figures['train_seconds']:.1f} s, "
+            print(f"round {round_index + 1} {variant:>20}: train {figures['train_seconds']:.1f} s, "
                   f"total {figures['total_seconds']:.1f} s, {figures['train_seconds'] / figures['steps']:.3f} s/step, "
                   f"peak RSS {figures['peak_rss_mb']:.0f} MB", flush=True)
-    summary = {variant: {key: statistics.median(r[key] for r in runs)
+    summary = {variant: {key: statistics.mean(r[key] for r in runs)
                          for key in ("train_seconds", "total_seconds", "peak_rss_mb")}
                for variant, runs in results.items()}
     for variant, figures in summary.items():
-        print(f"median {variant:>8}: train {figures['train_seconds']:.1f} s, total {figures['total_seconds']:.1f} s, "
+        print(f"mean {variant:>20}: train {figures['train_seconds']:.1f} s, total {figures['total_seconds']:.1f} s, "
               f"{figures['train_seconds'] / 1605:.3f} s/step, peak RSS {figures['peak_rss_mb']:.0f} MB")
-    print(f"ratio pairsim / plain — training loop: "
-          f"{summary['pairsim']['train_seconds'] / summary['plain']['train_seconds']:.3f}, "
-          f"end to end: {summary['pairsim']['total_seconds'] / summary['plain']['total_seconds']:.3f}")
+    for baseline in variants[1:]:
+        print(f"ratio pairsim / {baseline}: training loop "
+              f"{summary['pairsim']['train_seconds'] / summary[baseline]['train_seconds']:.3f}, end to end "
+              f"{summary['pairsim']['total_seconds'] / summary[baseline]['total_seconds']:.3f}")
     return 0
 
 

@@ -10,7 +10,8 @@ import torch
 SECONDS_PER_STEP = {"cpu": 0.3, "cuda": 0.02, "mps": 0.05}
 """Rough seconds per training step of the seed configuration, only to tell the person waiting what to
 expect. CPU: this project's 2-core machines measured 0.17 to 0.34 depending on the day, and 0.27 to 0.33
-on most days of November 2026 (benchmarks/README.md); an estimate that errs long is the kinder one.
+on most days of November 2026; 0.13 to 0.14 on a fast day with the Makefile's ``GLIBC_TUNABLES``, which
+saves about a tenth (benchmarks/README.md). An estimate that errs long is the kinder one.
 CUDA and MPS: estimates, not measured here."""
 
 
