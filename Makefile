@@ -18,9 +18,10 @@ export HF_HUB_DISABLE_TELEMETRY := 1
 export TOKENIZERS_PARALLELISM := false
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 # glibc's malloc hands every training step's large gradient buffers back to the kernel and faults them in again
-# (about 28,000 page faults a step). Keeping freed memory in the heap and backing it with huge pages saves a quarter
-# of each CPU step and changes no result: the weights are bit-identical (benchmarks/README.md, "Memory allocator").
-# Every process make starts inherits it, the notebook kernels included; other C libraries ignore it.
+# (25,000 to 31,000 page faults a step). Keeping freed memory in the heap and backing it with huge pages saves about
+# a fifth of a bare CPU training step, a tenth in the Trainer, and changes no result: the weights are bit-identical
+# (benchmarks/README.md, "Memory allocator"). Every process make starts inherits it, the notebook kernels included;
+# a GLIBC_TUNABLES already set in the environment wins; other C libraries ignore it.
 export GLIBC_TUNABLES ?= glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=1073741824:glibc.malloc.top_pad=268435456
 
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
