@@ -27,9 +27,11 @@ def interval_columns(table: pd.DataFrame | pd.Series) -> tuple[str, str]:
 
 
 def interval_cell(row: pd.Series, digits: int = 3) -> str:
-    """Returns:
-    A headline row as ``"0.612 [0.560, 0.660]"`` (the concept-level interval when present), or ``"—"``
-    when the value is undefined (a constant has no correlation).
+    """One headline row as text.
+
+    Returns:
+        ``"0.612 [0.560, 0.660]"`` (the concept-level interval when present), or ``"—"`` when the value is
+        undefined (a constant has no correlation).
     """
     low, high = interval_columns(row)
     if pd.isna(row["value"]):
@@ -50,7 +52,7 @@ def headline_display(table: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
     """
     cells = table.apply(lambda row: interval_cell(row, digits), axis=1)
     display = cells.unstack("model")
-    display = display[[c for c in table.index.get_level_values("model").unique()]]
+    display = display[list(table.index.get_level_values("model").unique())]
     display.index = [METRIC_NAMES.get(m, m) for m in display.index]
     return display.loc[[METRIC_NAMES[m] for m in table.index.get_level_values("metric").unique()]]
 
